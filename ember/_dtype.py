@@ -1,0 +1,247 @@
+"""dtypes: ember's dtype objects, PyTorch's promotion rules, the default dtype, finfo/iinfo.
+
+ember owns type promotion; NumPy never decides a result dtype. Python scalars are "weak":
+they only change the result's category (bool < integer < floating), never its width.
+"""
+
+import builtins
+
+import ml_dtypes
+import numpy as np
+
+__all__ = [
+    "dtype",
+    "float16",
+    "bfloat16",
+    "float32",
+    "float64",
+    "int8",
+    "uint8",
+    "int16",
+    "int32",
+    "int64",
+    "bool",
+    "half",
+    "float",
+    "double",
+    "short",
+    "int",
+    "long",
+    "get_default_dtype",
+    "set_default_dtype",
+    "promote_types",
+    "result_type",
+    "can_cast",
+    "finfo",
+    "iinfo",
+]
+
+
+class dtype:
+    """A tensor element type, as ``torch.dtype``; compare with ``is`` or ``==``."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_rank", "_kind")
+    is_complex = False
+
+    def __init__(self, name, np_dtype, kind, rank):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = kind == 2
+        self.is_signed = kind == 2 or (kind == 1 and name != "uint8")
+        self.itemsize = self.np.itemsize
+        self._kind = kind  # 0 bool, 1 integer, 2 floating: the promotion category
+        self._rank = rank  # order inside the category, for promotion
+
+    def __repr__(self):
+        return f"ember.{self.name}"
+
+    def __reduce__(self):
+        return (_dtype_by_name, (self.name,))
+
+    def to_real(self):
+        return self
+
+    def to_complex(self):
+        raise TypeError(f"ember has no complex dtypes (asked for the complex type of {self})")
+
+
+bool = dtype("bool", np.bool_, 0, 0)
+uint8 = dtype("uint8", np.uint8, 1, 1)
+int8 = dtype("int8", np.int8, 1, 1)
+int16 = dtype("int16", np.int16, 1, 2)
+int32 = dtype("int32", np.int32, 1, 3)
+int64 = dtype("int64", np.int64, 1, 4)
+float16 = dtype("float16", np.float16, 2, 1)
+bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, 2, 1)
+float32 = dtype("float32", np.float32, 2, 2)
+float64 = dtype("float64", np.float64, 2, 3)
+
+half = float16
+float = float32
+double = float64
+short = int16
+int = int32
+long = int64
+
+ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
+_BY_NAME = {d.name: d for d in ALL_DTYPES}
+_BY_NAME.update(half=half, float=float32, double=float64, short=int16, int=int32, long=int64)
+_FROM_NP = {d.np: d for d in ALL_DTYPES}
+
+
+def _dtype_by_name(name):
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype):
+    """The ember dtype of a NumPy dtype; TypeError names it when ember has no such dtype."""
+    try:
+        return _FROM_NP[np_dtype]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported types "
+            "are: float64, float32, float16, bfloat16, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+def as_dtype(d):
+    """Accept an ember dtype, a NumPy dtype or Python type (float, int, bool), or a name."""
+    if d is None or type(d) is dtype:
+        return d
+    if d is builtins.float:
+        return float64
+    if d is builtins.int:
+        return int64
+    if d is builtins.bool:
+        return bool
+    if isinstance(d, str) and d in _BY_NAME:
+        return _BY_NAME[d]
+    try:
+        return from_numpy_dtype(np.dtype(d))
+    except TypeError:
+        raise TypeError(f"{d!r} is not an ember dtype") from None
+
+
+_default_float = float32
+
+
+def get_default_dtype():
+    """The dtype of floating-point tensors created from Python floats (float32 unless set)."""
+    return _default_float
+
+
+def set_default_dtype(d):
+    """Set the default floating-point dtype; only floating dtypes are accepted, as in PyTorch."""
+    global _default_float
+    d = as_dtype(d)
+    if not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default_float = d
+
+
+def promote_types(a, b):
+    """The smallest dtype both ``a`` and ``b`` cast to safely, as ``torch.promote_types``."""
+    if a is b:
+        return a
+    if a._kind != b._kind:
+        return a if a._kind > b._kind else b
+    if a._kind == 1:
+        if a is uint8 or b is uint8:
+            other = b if a is uint8 else a
+            return int16 if other is int8 else other
+        return a if a._rank > b._rank else b
+    if a._rank == b._rank:  # float16 with bfloat16
+        return float32
+    return a if a._rank > b._rank else b
+
+
+def scalar_dtype(value):
+    """The dtype a Python scalar stands for in promotion (floats: the default dtype)."""
+    t = type(value)
+    if t is builtins.bool or t is np.bool_:
+        return bool
+    if t is builtins.int:
+        return int64
+    if t is builtins.float:
+        return _default_float
+    if isinstance(value, np.generic):
+        return from_numpy_dtype(value.dtype)
+    raise TypeError(f"expected a Tensor or a Python number, got {t.__name__}")
+
+
+def _combine(higher, lower):
+    # PyTorch's combine_categories: a lower-priority operand changes the result only when it
+    # belongs to a higher category (a float scalar makes an integer tensor floating).
+    if higher is None:
+        return lower
+    if lower is None or higher._kind == 2:
+        return higher
+    if higher is bool or lower._kind == 2:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands):
+    """Result dtype of an op on tensors and Python scalars, with PyTorch's priority rules.
+
+    Dimensioned tensors rank above 0-d tensors, which rank above Python scalars.
+    """
+    dim_t = zero_t = weak = None
+    for x in operands:
+        d = getattr(x, "dtype", None)
+        if type(d) is dtype:
+            if x._data.ndim:
+                dim_t = d if dim_t is None else promote_types(dim_t, d)
+            else:
+                zero_t = d if zero_t is None else promote_types(zero_t, d)
+        elif x is not None:
+            s = scalar_dtype(x)
+            weak = s if weak is None else promote_types(weak, s)
+    return _combine(dim_t, _combine(zero_t, weak))
+
+
+def can_cast(from_, to):
+    """Whether casting ``from_`` to ``to`` is allowed by PyTorch's in-place rules."""
+    return from_._kind <= to._kind
+
+
+class finfo:
+    """Machine limits of a floating dtype, as ``torch.finfo``."""
+
+    def __init__(self, type=None):
+        type = _default_float if type is None else as_dtype(type)
+        if not type.is_floating_point:
+            raise TypeError(f"finfo: expected a floating point dtype, got {type}")
+        info = ml_dtypes.finfo(type.np) if type is bfloat16 else np.finfo(type.np)
+        self.dtype = type.name
+        self.bits = type.itemsize * 8
+        self.eps = builtins.float(info.eps)
+        self.max = builtins.float(info.max)
+        self.min = builtins.float(info.min)
+        self.tiny = builtins.float(info.tiny)
+        self.smallest_normal = self.tiny
+        self.resolution = builtins.float(info.resolution)
+
+    def __repr__(self):
+        return (
+            f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+            f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
+            f"dtype={self.dtype})"
+        )
+
+
+class iinfo:
+    """Limits of an integer dtype, as ``torch.iinfo``."""
+
+    def __init__(self, type):
+        type = as_dtype(type)
+        if type._kind != 1 and type is not bool:
+            raise TypeError(f"iinfo: expected an integer dtype, got {type}")
+        info = np.iinfo(np.uint8 if type is bool else type.np)
+        self.dtype = type.name
+        self.bits = type.itemsize * 8
+        self.max = builtins.int(1 if type is bool else info.max)
+        self.min = builtins.int(info.min)
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"

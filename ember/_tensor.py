@@ -1,0 +1,684 @@
+"""Tensor: one backend array plus autograd state; dunders and conversions.
+
+Op-named methods (``exp``, ``sum``, ``view``...) are installed by ``ember.ops`` from each op
+family's ``TENSOR_METHODS``; Python operators reach the ops through ``_ops``, a module
+reference bound when the package is imported, so this module never imports ``ops``.
+"""
+
+import builtins
+import weakref
+
+import numpy as np
+
+from ember import _dtype
+from ember._device import CPU, as_device
+
+__all__ = ["Tensor", "Size", "make_tensor"]
+
+_ops = None  # ember.ops, bound by ember/ops/__init__.py
+
+
+class Size(tuple):
+    """The shape of a tensor: a tuple of ints, as ``torch.Size``."""
+
+    def __repr__(self):
+        return f"ember.Size({list(self)})"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, key):
+        result = tuple.__getitem__(self, key)
+        return Size(result) if isinstance(key, slice) else result
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
+
+class _Version:
+    """The version counter shared by a tensor and its views; in-place ops bump it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value = 0
+
+
+_new = object.__new__
+
+
+def make_tensor(array, requires_grad=False, grad_fn=None, output_nr=0, cls=None):
+    """Wrap a backend array without copying (the internal constructor used by every op)."""
+    t = _new(cls or Tensor)
+    t._data = array
+    t._requires_grad = requires_grad
+    t._grad = None
+    t._grad_fn = grad_fn
+    t._output_nr = output_nr
+    t._version = _Version()
+    t._base = None
+    t._accumulator = None
+    return t
+
+
+def _rebuild(cls, array, requires_grad):
+    return make_tensor(array, requires_grad, cls=cls)
+
+
+class Tensor:
+    """A multi-dimensional array with autograd, as ``torch.Tensor``."""
+
+    __slots__ = (
+        "_data",
+        "_requires_grad",
+        "_grad",
+        "_grad_fn",
+        "_output_nr",
+        "_version",
+        "_base",
+        "_accumulator",
+        "__weakref__",
+        "__dict__",
+    )
+    # NumPy defers binary operators with a Tensor to the Tensor's reflected dunders.
+    __array_ufunc__ = None
+    is_cuda = False
+    is_cpu = True
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    layout = "strided"
+
+    def __init__(self, *args, device=None):
+        """Legacy constructor: ``Tensor(sequence)`` or ``Tensor(*sizes)``, default dtype."""
+        as_device(device)
+        dt = _dtype.get_default_dtype().np
+        if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer)):
+            src = args[0]
+            array = np.array(src._data if isinstance(src, Tensor) else src, dtype=dt)
+        else:
+            array = np.empty(tuple(builtins.int(s) for s in args), dtype=dt)
+        self._data = array
+        self._requires_grad = False
+        self._grad = None
+        self._grad_fn = None
+        self._output_nr = 0
+        self._version = _Version()
+        self._base = None
+        self._accumulator = None
+
+    # ---- metadata -------------------------------------------------------------------------
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[self._wrap_dim(dim)]
+
+    @property
+    def dtype(self):
+        return _dtype._FROM_NP[self._data.dtype]
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
+    @property
+    def nbytes(self):
+        return self._data.nbytes
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f" or self._data.dtype == _dtype.bfloat16.np
+
+    def is_complex(self):
+        return False
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    def stride(self, dim=None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[self._wrap_dim(dim)]
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    def storage_offset(self):
+        root = self._data
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        return (self.data_ptr() - root.__array_interface__["data"][0]) // self._data.itemsize
+
+    def _wrap_dim(self, dim):
+        n = self._data.ndim
+        lo, hi = (-1, 0) if n == 0 else (-n, n - 1)
+        if not lo <= dim <= hi:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})"
+            )
+        return dim % n if n else 0
+
+    def get_device(self):
+        return -1
+
+    # ---- autograd state -------------------------------------------------------------------
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad=True):
+        """Set whether autograd records operations on this (leaf) tensor; returns self."""
+        requires_grad = bool(requires_grad)
+        if self._grad_fn is not None:
+            if requires_grad:
+                return self
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach()."
+            )
+        if requires_grad and not self.is_floating_point():
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients"
+            )
+        self._requires_grad = requires_grad
+        return self
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}"
+                )
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def _version_value(self):
+        return self._version.value
+
+    @property
+    def retains_grad(self):
+        fn = self._grad_fn
+        refs = fn.__dict__.get("_retain_grad", {}) if fn is not None else {}
+        ref = refs.get(self._output_nr)
+        return ref is not None and ref() is self
+
+    def retain_grad(self):
+        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is not None:
+            self._grad_fn.__dict__.setdefault("_retain_grad", {})[self._output_nr] = weakref.ref(
+                self
+            )
+
+    def register_hook(self, hook):
+        """Register ``hook(grad) -> Tensor or None`` to run when this tensor's grad is computed."""
+        from ember.autograd.function import _RemovableHandle, grad_accumulator
+
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is None:
+            acc = grad_accumulator(self)
+            self.__dict__["_hooked_accumulator"] = acc  # a leaf with hooks keeps its node
+            hooks = acc.tensor_hooks
+        else:
+            table = self._grad_fn.__dict__.setdefault("_tensor_hooks", {})
+            hooks = table.setdefault(self._output_nr, [])
+        hooks.append(hook)
+        return _RemovableHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Register ``hook(tensor)`` to run after a leaf's ``.grad`` is accumulated."""
+        from ember.autograd.function import _RemovableHandle, grad_accumulator
+
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
+        acc = grad_accumulator(self)
+        self.__dict__["_hooked_accumulator"] = acc
+        acc.post_accumulate_hooks.append(hook)
+        return _RemovableHandle(acc.post_accumulate_hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor with respect to graph leaves."""
+        from ember.autograd.engine import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self):
+        """A new tensor sharing memory (and the version counter), outside the graph."""
+        t = make_tensor(self._data)
+        t._version = self._version
+        return t
+
+    def detach_(self):
+        if self._base is not None and self._grad_fn is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead."
+            )
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self):
+        """A detached tensor sharing memory, untracked by autograd, as PyTorch's ``.data``."""
+        return make_tensor(self._data)
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        self._data = value._data
+
+    # ---- conversion -----------------------------------------------------------------------
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, *, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None and np.dtype(dtype) != self._data.dtype:
+            return self._data.astype(dtype)
+        return self._data.copy() if copy else self._data
+
+    def to(self, *args, **kwargs):
+        """Convert dtype and/or device: ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)``."""
+        dtype = kwargs.pop("dtype", None)
+        device = kwargs.pop("device", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, (str, type(CPU))):
+                device = a
+            elif isinstance(a, builtins.bool):
+                pass  # non_blocking passed positionally
+            elif a is not None:
+                dtype = a
+        as_device(device)
+        dtype = _dtype.as_dtype(dtype)
+        if dtype is None or dtype.np == self._data.dtype:
+            return _ops.clone(self) if copy else self
+        return _ops.to_dtype(self, dtype)
+
+    def type(self, dtype=None, non_blocking=False):
+        if dtype is None:
+            return f"ember.{_TYPE_NAMES[self.dtype]}"
+        if isinstance(dtype, str):
+            dtype = _TYPE_BY_NAME[dtype.rsplit(".", 1)[-1]]
+        return self.to(dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def bfloat16(self):
+        return self.to(_dtype.bfloat16)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def short(self):
+        return self.to(_dtype.int16)
+
+    def char(self):
+        return self.to(_dtype.int8)
+
+    def byte(self):
+        return self.to(_dtype.uint8)
+
+    def bool(self):
+        return self.to(_dtype.bool)
+
+    def cpu(self, memory_format=None):
+        return self
+
+    def cuda(self, device=None, non_blocking=False):
+        return self.to("cuda")
+
+    def contiguous(self, memory_format=None):
+        return self if self._data.flags.c_contiguous else _ops.clone(self)
+
+    # ---- Python protocols -----------------------------------------------------------------
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(_ops.unbind(self, 0))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with {'no values' if self._data.size == 0 else 'more than one value'} is ambiguous"
+            )
+        return builtins.bool(self._data.reshape(()))
+
+    def __int__(self):
+        return builtins.int(self.item())
+
+    def __float__(self):
+        return builtins.float(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return builtins.int(self._data.reshape(()))
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return format(self.item(), spec)
+        return object.__format__(self, spec)
+
+    __hash__ = object.__hash__
+
+    def __contains__(self, element):
+        if not isinstance(element, (Tensor, builtins.int, builtins.float, builtins.bool)):
+            raise RuntimeError(
+                "Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                f"{type(element)}."
+            )
+        return builtins.bool((self == element).any())
+
+    def __repr__(self, *, tensor_contents=None):
+        from ember._tensor_str import tensor_repr
+
+        return tensor_repr(self)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (type(self), self._data, self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                "protocol at the moment.  If you were attempting to deepcopy a module, this may "
+                "be because of a torch.nn.utils.weight_norm usage, see "
+                "https://github.com/pytorch/pytorch/pull/103001"
+            )
+        if id(self) in memo:
+            return memo[id(self)]
+        new = make_tensor(self._data.copy(), self._requires_grad, cls=type(self))
+        memo[id(self)] = new
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        for key, value in self.__dict__.items():
+            if not key.startswith("_"):
+                import copy
+
+                new.__dict__[key] = copy.deepcopy(value, memo)
+        return new
+
+    # ---- operators (reach the ops through the bound module) -------------------------------
+
+    def __add__(self, other):
+        return _ops.add(self, other)
+
+    def __radd__(self, other):
+        return _ops.add(other, self)
+
+    def __iadd__(self, other):
+        return _ops.add_(self, other)
+
+    def __sub__(self, other):
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return _ops.sub(other, self)
+
+    def __isub__(self, other):
+        return _ops.sub_(self, other)
+
+    def __mul__(self, other):
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return _ops.mul(other, self)
+
+    def __imul__(self, other):
+        return _ops.mul_(self, other)
+
+    def __truediv__(self, other):
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops.div(other, self)
+
+    def __itruediv__(self, other):
+        return _ops.div_(self, other)
+
+    def __floordiv__(self, other):
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops.floor_divide(other, self)
+
+    def __ifloordiv__(self, other):
+        return _ops.floor_divide_(self, other)
+
+    def __mod__(self, other):
+        return _ops.remainder(self, other)
+
+    def __rmod__(self, other):
+        return _ops.remainder(other, self)
+
+    def __imod__(self, other):
+        return _ops.remainder_(self, other)
+
+    def __pow__(self, other):
+        return _ops.pow(self, other)
+
+    def __rpow__(self, other):
+        return _ops.pow(other, self)
+
+    def __ipow__(self, other):
+        return _ops.pow_(self, other)
+
+    def __matmul__(self, other):
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul(other, self)
+
+    def __neg__(self):
+        return _ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops.abs(self)
+
+    def __invert__(self):
+        return _ops.bitwise_not(self)
+
+    def __and__(self, other):
+        return _ops.bitwise_and(self, other)
+
+    __rand__ = __and__
+
+    def __iand__(self, other):
+        return _ops.bitwise_and_(self, other)
+
+    def __or__(self, other):
+        return _ops.bitwise_or(self, other)
+
+    __ror__ = __or__
+
+    def __ior__(self, other):
+        return _ops.bitwise_or_(self, other)
+
+    def __xor__(self, other):
+        return _ops.bitwise_xor(self, other)
+
+    __rxor__ = __xor__
+
+    def __ixor__(self, other):
+        return _ops.bitwise_xor_(self, other)
+
+    def __lshift__(self, other):
+        return _ops.bitwise_left_shift(self, other)
+
+    def __rshift__(self, other):
+        return _ops.bitwise_right_shift(self, other)
+
+    def __eq__(self, other):
+        return _ops.eq(self, other)
+
+    def __ne__(self, other):
+        return _ops.ne(self, other)
+
+    def __lt__(self, other):
+        return _ops.lt(self, other)
+
+    def __le__(self, other):
+        return _ops.le(self, other)
+
+    def __gt__(self, other):
+        return _ops.gt(self, other)
+
+    def __ge__(self, other):
+        return _ops.ge(self, other)
+
+    def __getitem__(self, index):
+        return _ops.getitem(self, index)
+
+    def __setitem__(self, index, value):
+        _ops.setitem(self, index, value)
+
+    @property
+    def T(self):
+        return _ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self):
+        return _ops.transpose(self, -2, -1)
+
+    H = T
+    mH = mT
+
+    @property
+    def real(self):
+        return self
+
+    @property
+    def is_nested(self):
+        return False
+
+
+_TYPE_NAMES = {
+    _dtype.float32: "FloatTensor",
+    _dtype.float64: "DoubleTensor",
+    _dtype.float16: "HalfTensor",
+    _dtype.bfloat16: "BFloat16Tensor",
+    _dtype.int64: "LongTensor",
+    _dtype.int32: "IntTensor",
+    _dtype.int16: "ShortTensor",
+    _dtype.int8: "CharTensor",
+    _dtype.uint8: "ByteTensor",
+    _dtype.bool: "BoolTensor",
+}
+_TYPE_BY_NAME = {name: d for d, name in _TYPE_NAMES.items()}

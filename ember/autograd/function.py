@@ -1,0 +1,427 @@
+"""Graph nodes. ``Op`` is ember's primitive (forward on backend arrays); ``Function`` is
+PyTorch's custom-function API (forward on Tensors). Both record one ``Node`` per call.
+
+Note [saved tensors]
+A node keeps the Tensors its backward needs together with their version numbers; unpacking
+checks the versions, so an in-place change after the forward raises PyTorch's error instead of
+giving a wrong gradient. The engine drops them after backward unless ``retain_graph=True``; a
+second backward then raises PyTorch's "backward through the graph a second time" error.
+An op that saves its own output keeps only the array (not the output Tensor, which would make a
+reference cycle) and rebuilds a Tensor linked to the node when backward unpacks it.
+"""
+
+import functools
+import traceback
+import weakref
+
+import numpy as np
+
+from ember import _dtype
+from ember._tensor import Tensor, make_tensor
+from ember.autograd.grad_mode import GRAD, no_grad
+
+__all__ = ["Function", "FunctionCtx", "once_differentiable", "Op", "Node"]
+
+_FREED = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+class Node:
+    """One recorded op call: edges to the nodes of its inputs and what its backward needs.
+
+    ``next_functions[i]`` is ``(node, output_nr)`` for input ``i``, or ``(None, 0)`` where
+    input ``i`` needs no gradient; ``_input_meta[i]`` is its ``(shape, dtype)``.
+    """
+
+    _num_outputs = 1
+    _materialize = True
+    anomaly_trace = None
+
+    def name(self):
+        return f"{type(self).__name__}Backward0"
+
+    def __repr__(self):
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    def register_hook(self, hook):
+        """``hook(grad_inputs, grad_outputs)`` runs after this node's backward."""
+        hooks = self.__dict__.setdefault("_post_hooks", [])
+        hooks.append(hook)
+        return _RemovableHandle(hooks, hook)
+
+    def register_prehook(self, hook):
+        """``hook(grad_outputs)`` runs before this node's backward; may return new grads."""
+        hooks = self.__dict__.setdefault("_pre_hooks", [])
+        hooks.append(hook)
+        return _RemovableHandle(hooks, hook)
+
+    def _link(self, inputs):
+        """Record edges and metadata of ``inputs``; returns True when any input needs grad."""
+        edges = []
+        meta = []
+        needs = []
+        for x in inputs:
+            if isinstance(x, Tensor) and x._requires_grad:
+                fn = x._grad_fn
+                edges.append((fn, x._output_nr) if fn is not None else (grad_accumulator(x), 0))
+                meta.append((x._data.shape, x.dtype))
+                needs.append(True)
+            else:
+                edges.append((None, 0))
+                meta.append(None)
+                needs.append(False)
+        self.next_functions = tuple(edges)
+        self._input_meta = meta
+        self.needs_input_grad = tuple(needs)
+        if GRAD.anomaly:
+            self.anomaly_trace = "".join(traceback.format_stack()[:-3])
+
+    def _save(self, tensors):
+        self._saved = tensors
+        self._saved_versions = tuple(
+            t._version.value if isinstance(t, Tensor) else None for t in tensors
+        )
+
+    @property
+    def saved_tensors(self):
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(_FREED)
+        for i, (t, v) in enumerate(zip(saved, self._saved_versions)):
+            if v is not None and t._version.value != v:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by "
+                    f"an inplace operation: [{t.dtype}, {list(t.shape)}], which is output {i} "
+                    f"of {self.name()}, is at version {t._version.value}; expected version {v} "
+                    "instead. Hint: enable anomaly detection to find the operation that failed "
+                    "to compute its gradient, with ember.autograd.set_detect_anomaly(True)."
+                )
+        return saved
+
+    def _release(self):
+        if self._saved is not None:
+            self._saved = None
+        self.__dict__.pop("_output", None)
+
+
+class _RemovableHandle:
+    __slots__ = ("_hooks", "_hook")
+
+    def __init__(self, hooks, hook):
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+class AccumulateGrad(Node):
+    """The node of a leaf tensor: adds the incoming gradient into ``variable.grad``."""
+
+    _saved = ()
+    next_functions = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.tensor_hooks = []
+        self.post_accumulate_hooks = []
+
+    def name(self):
+        return "AccumulateGrad"
+
+    def accumulate(self, grad):
+        var = self.variable
+        if var.grad is None:
+            # Own a fresh contiguous array: an incoming grad may be a broadcast view or shared
+            # with another leaf (add passes one gradient object to both inputs).
+            var.grad = grad if GRAD.enabled else make_tensor(np.array(grad._data, copy=True))
+        elif GRAD.enabled:
+            var.grad = var.grad + grad
+        else:
+            g = var.grad
+            np.add(g._data, grad._data, out=g._data, casting="unsafe")
+            g._version.value += 1
+        for hook in self.post_accumulate_hooks:
+            hook(var)
+
+
+class Op(Node):
+    """An ember primitive. Subclasses define ``forward(ctx, *arrays, **params)`` on backend
+    arrays and ``backward(ctx, *grads)`` with ember ops, returning one Tensor (or None) per
+    input. Class attributes declare what the generic machinery does:
+
+    - ``save_inputs``: backward reads the input Tensors from ``ctx.saved_tensors``.
+    - ``save_output``: backward reads the output Tensor from ``ctx.output``.
+    - ``promote``: cast tensor inputs to PyTorch's result dtype before forward.
+    - ``is_view``: the output shares memory (and the version counter) with input 0.
+    - ``non_differentiable``: indices of outputs that never get a gradient (argmax indices).
+    """
+
+    save_inputs = False
+    save_output = False
+    promote = False
+    is_view = False
+    non_differentiable = ()
+    _saved = None
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        ctx = object.__new__(cls)
+        if cls.promote:
+            arrays = promote_arrays(inputs)
+        else:
+            arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        out = cls.forward(ctx, *arrays, **params)
+        if GRAD.enabled and _any_requires_grad(inputs):
+            ctx._link(inputs)
+            if cls.save_inputs:
+                ctx._save(inputs)
+            if type(out) is tuple:
+                ctx._num_outputs = len(out)
+                ctx._output_meta = [(o.shape, o.dtype) for o in out]
+                return tuple(
+                    _wrap(o, None, i) if i in cls.non_differentiable else _wrap(o, ctx, i)
+                    for i, o in enumerate(out)
+                )
+            result = _wrap(out, ctx, 0)
+            if cls.save_output:
+                ctx._output = result._data
+            if cls.is_view:
+                _mark_view(result, inputs[0], cls, params)
+            return result
+        if type(out) is tuple:
+            return tuple(_wrap(o, None, 0) for o in out)
+        result = _wrap(out, None, 0)
+        if cls.is_view:
+            _mark_view(result, inputs[0], cls, params)
+        return result
+
+    @property
+    def output(self):
+        """The op's output as a Tensor linked to this node (for double backward)."""
+        data = self.__dict__.get("_output")
+        if data is None:
+            raise RuntimeError(_FREED)
+        return make_tensor(data, True, self, 0)
+
+    def _backward(self, grads):
+        if self._num_outputs > 1 and None in grads:
+            grads = [
+                g if g is not None else make_tensor(np.zeros(*meta))
+                for g, meta in zip(grads, self._output_meta)
+            ]
+        result = type(self).backward(self, *grads)
+        return result if type(result) is tuple else (result,)
+
+
+def _any_requires_grad(inputs):
+    for x in inputs:
+        if isinstance(x, Tensor) and x._requires_grad:
+            return True
+    return False
+
+
+def _wrap(array, node, output_nr):
+    if type(array) is not np.ndarray:
+        array = np.asarray(array)
+    return make_tensor(array, node is not None, node, output_nr)
+
+
+def _mark_view(view, base, cls, params):
+    # Note [views]: a view shares its base's memory and version counter, and remembers how to
+    # recreate itself from the base (``_view_chain``) so that an in-place op on the view can
+    # be recorded as an update of the base (see ember/ops/_inplace.py).
+    _share_version(view, base)
+    chain = base.__dict__.get("_view_chain", ())
+    view.__dict__["_view_chain"] = chain + ((cls, params),)
+
+
+def _share_version(view, base):
+    view._version = base._version
+    view._base = base._base if base._base is not None else base
+
+
+def promote_arrays(inputs):
+    """Arrays of ``inputs`` cast to their common dtype; Python scalars stay weak scalars."""
+    if len(inputs) == 2:
+        a, b = inputs
+        if isinstance(a, Tensor) and isinstance(b, Tensor) and a._data.dtype == b._data.dtype:
+            return [a._data, b._data]
+    target = _dtype.result_type(*inputs).np
+    return [
+        (x._data if x._data.dtype == target else x._data.astype(target))
+        if isinstance(x, Tensor)
+        else (target.type(x) if x is not None and not isinstance(x, (tuple, list)) else x)
+        for x in inputs
+    ]
+
+
+class FunctionCtx:
+    """Marker base, as ``torch.autograd.function.FunctionCtx``."""
+
+
+class Function(Node, FunctionCtx):
+    """PyTorch's custom autograd function: subclass with static ``forward(ctx, *args)`` and
+    ``backward(ctx, *grads)`` (or ``forward(*args)`` plus ``setup_context``); call ``apply``.
+    """
+
+    _dirty = ()
+    _non_differentiable = ()
+    _saved = ()
+    _saved_versions = ()
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    @staticmethod
+    def forward(*args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement the backward function for custom Function.")
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError("setup_context is not implemented.")
+
+    vjp = backward
+
+    def save_for_backward(self, *tensors):
+        for t in tensors:
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError("save_for_backward can only save variables, but argument is "
+                                f"of type {type(t).__name__}")
+        self._save(tensors)
+
+    def mark_dirty(self, *tensors):
+        self._dirty = tensors
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_differentiable = tensors
+
+    def set_materialize_grads(self, value):
+        self._materialize = bool(value)
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        ctx = object.__new__(cls)
+        record = GRAD.enabled and _any_requires_grad(args)
+        if record:
+            ctx._link(args)
+        else:
+            ctx.needs_input_grad = tuple(
+                isinstance(a, Tensor) and a._requires_grad for a in args
+            )
+        with no_grad():
+            if cls.setup_context is not Function.setup_context:
+                output = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, output)
+            else:
+                output = cls.forward(ctx, *args, **kwargs)
+        outputs = output if type(output) is tuple else (output,)
+        ctx._num_outputs = len(outputs)
+        ctx._output_meta = [
+            (o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outputs
+        ]
+        wrapped = tuple(ctx._wrap_output(o, i, args, record) for i, o in enumerate(outputs))
+        return wrapped if type(output) is tuple else wrapped[0]
+
+    def _wrap_output(self, out, i, args, record):
+        if not isinstance(out, Tensor):
+            return out
+        non_diff = any(out is t for t in self._non_differentiable)
+        dirty = any(out is t for t in self._dirty)
+        if dirty:
+            if out.is_leaf and out.requires_grad and GRAD.enabled:
+                raise RuntimeError(
+                    "a leaf Variable that requires grad is being used in an in-place operation."
+                )
+            out._version.value += 1
+        elif any(out is a for a in args):
+            # An input returned as-is becomes a new tensor sharing its memory, as in PyTorch.
+            alias = make_tensor(out._data)
+            _share_version(alias, out)
+            out = alias
+        if record and not non_diff:
+            out._requires_grad = True
+            out._grad_fn = self
+            out._output_nr = i
+        elif non_diff or not dirty:
+            out._requires_grad = False
+            out._grad_fn = None
+        return out
+
+    def _backward(self, grads):
+        if self._materialize and None in grads:
+            grads = [
+                g
+                if g is not None or meta is None
+                else make_tensor(np.zeros(meta[0], meta[1].np))
+                for g, meta in zip(grads, self._output_meta)
+            ]
+        result = type(self).backward(self, *grads)
+        if type(result) is not tuple:
+            result = (result,)
+        n = len(self.next_functions)
+        if len(result) < n or any(r is not None for r in result[n:]):
+            raise RuntimeError(
+                f"function {self.name()} returned an incorrect number of gradients "
+                f"(expected {n}, got {len(result)})"
+            )
+        return result[:n]
+
+    def name(self):
+        return f"{type(self).__name__}Backward"
+
+
+class _DelayedError(Op):
+    """Passes a gradient through and raises if anything tries to differentiate it again.
+
+    Its extra inputs are the incoming gradients, so the node hangs in their graph.
+    """
+
+    def forward(ctx, x, message, *grads):
+        ctx.message = message
+        return x
+
+    def backward(ctx, grad):
+        raise RuntimeError(ctx.message)
+
+
+def once_differentiable(backward):
+    """Decorate a custom Function's backward that cannot itself be differentiated."""
+
+    @functools.wraps(backward)
+    def wrapper(ctx, *grads):
+        with no_grad():
+            result = backward(ctx, *grads)
+        if not GRAD.enabled or not any(isinstance(g, Tensor) and g.requires_grad for g in grads):
+            return result
+        message = (
+            "trying to differentiate twice a function that was marked with @once_differentiable"
+        )
+        results = result if type(result) is tuple else (result,)
+        wrapped = tuple(
+            _DelayedError.apply(r, message, *grads) if isinstance(r, Tensor) else r
+            for r in results
+        )
+        return wrapped if type(result) is tuple else wrapped[0]
+
+    return wrapper
+
+
+def grad_accumulator(tensor):
+    """The single ``AccumulateGrad`` node of a leaf, created on first use."""
+    ref = tensor._accumulator
+    acc = ref() if ref is not None else None
+    if acc is None:
+        acc = AccumulateGrad(tensor)
+        tensor._accumulator = weakref.ref(acc)
+    return acc

@@ -1,0 +1,31 @@
+"""The differentiable ops, one module per family. Importing this package installs each
+family's ``TENSOR_METHODS`` (and in-place ``INPLACE_METHODS``) on Tensor and binds the module
+reference that Tensor's operators use."""
+
+from ember import _tensor
+from ember.ops import creation, elementwise, reduction, shape
+
+FAMILIES = (creation, elementwise, reduction, shape)
+
+
+def _install():
+    names = {}
+    for family in FAMILIES:
+        for name in family.__all__:
+            names[name] = getattr(family, name)
+        for name in getattr(family, "INPLACE_METHODS", ()):
+            names[name] = getattr(family, name)
+        for name in family.TENSOR_METHODS + getattr(family, "INPLACE_METHODS", ()):
+            setattr(_tensor.Tensor, name, getattr(family, name))
+    globals().update(names)
+    _tensor._ops = _ModuleView(names)
+
+
+class _ModuleView:
+    """Attribute access to every op by name (what Tensor's operators call)."""
+
+    def __init__(self, names):
+        self.__dict__.update(names)
+
+
+_install()

@@ -1,0 +1,60 @@
+"""Small helpers shared by the op families: argument normalisation and dtype coercion."""
+
+import numpy as np
+
+from ember import _dtype
+from ember._tensor import Tensor, make_tensor
+
+__all__ = ["as_tensor_arg", "wrap_dim", "wrap_dims", "float_input", "check_not_bool"]
+
+
+def as_tensor_arg(x, like=None):
+    """A Tensor for ``x``; a Python number becomes a 0-d tensor of its PyTorch dtype."""
+    if isinstance(x, Tensor):
+        return x
+    if like is not None and isinstance(x, (int, float, bool)):
+        return make_tensor(np.asarray(x, dtype=_dtype.result_type(like, x).np))
+    return make_tensor(np.asarray(x, dtype=_dtype.scalar_dtype(x).np))
+
+
+def wrap_dim(dim, ndim, name=None):
+    """Normalise a possibly negative ``dim`` for a tensor of ``ndim`` dims (0-d acts as 1-d)."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    return dim % n
+
+
+def wrap_dims(dim, ndim):
+    """Normalise ``dim`` (None, int, or a sequence) into a sorted tuple of distinct dims."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (int, np.integer)):
+        dims = (wrap_dim(int(dim), ndim),)
+    else:
+        dims = tuple(wrap_dim(int(d), ndim) for d in dim)
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+    return tuple(sorted(d for d in dims if d < ndim or ndim > 0)) if ndim else ()
+
+
+def float_input(x):
+    """``x`` itself when floating, else ``x`` converted to the default float dtype (an integer
+    tensor never requires grad, so the conversion needs no graph)."""
+    if not isinstance(x, Tensor):
+        x = as_tensor_arg(x)
+    kind = x._data.dtype.kind
+    if kind == "f" or x._data.dtype == _dtype.bfloat16.np:
+        return x
+    return make_tensor(x._data.astype(_dtype.get_default_dtype().np))
+
+
+def is_floating(x):
+    return x._data.dtype.kind == "f" or x._data.dtype == _dtype.bfloat16.np
+
+
+def check_not_bool(x, name):
+    if isinstance(x, Tensor) and x._data.dtype == np.bool_:
+        raise RuntimeError(f"{name}: is not supported for bool tensors")
