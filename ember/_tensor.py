@@ -58,12 +58,9 @@ def make_tensor(array, requires_grad=False, grad_fn=None, output_nr=0, cls=None)
     t = _new(cls or Tensor)
     t._data = array
     t._requires_grad = requires_grad
-    t._grad = None
     t._grad_fn = grad_fn
-    t._output_nr = output_nr
-    t._version = _Version()
-    t._base = None
-    t._accumulator = None
+    if output_nr:
+        t._output_nr = output_nr
     return t
 
 
@@ -74,18 +71,15 @@ def _rebuild(cls, array, requires_grad):
 class Tensor:
     """A multi-dimensional array with autograd, as ``torch.Tensor``."""
 
-    __slots__ = (
-        "_data",
-        "_requires_grad",
-        "_grad",
-        "_grad_fn",
-        "_output_nr",
-        "_version",
-        "_base",
-        "_accumulator",
-        "__weakref__",
-        "__dict__",
-    )
+    # Note [lean tensors]: only the attributes every tensor needs are slots set at creation;
+    # rarer ones are class-level defaults, stored in the instance's __dict__ when first set.
+    # Creating a tensor is on the hot path of every op.
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "__weakref__", "__dict__")
+    _grad = None
+    _output_nr = 0
+    _base = None  # the tensor whose memory a view shares
+    _accumulator = None  # a leaf's AccumulateGrad node, created on first use
+    _ver = None
     # NumPy defers binary operators with a Tensor to the Tensor's reflected dunders.
     __array_ufunc__ = None
     is_cuda = False
@@ -106,12 +100,7 @@ class Tensor:
             array = np.empty(tuple(builtins.int(s) for s in args), dtype=dt)
         self._data = array
         self._requires_grad = False
-        self._grad = None
         self._grad_fn = None
-        self._output_nr = 0
-        self._version = _Version()
-        self._base = None
-        self._accumulator = None
 
     # ---- metadata -------------------------------------------------------------------------
 
@@ -257,8 +246,16 @@ class Tensor:
         return self._output_nr
 
     @property
-    def _version_value(self):
-        return self._version.value
+    def _version(self):
+        """The version counter (shared with views), created on first use."""
+        v = self._ver
+        if v is None:
+            v = self._ver = _Version()
+        return v
+
+    @_version.setter
+    def _version(self, counter):
+        self._ver = counter
 
     @property
     def retains_grad(self):
@@ -272,9 +269,9 @@ class Tensor:
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._grad_fn is not None:
-            self._grad_fn.__dict__.setdefault("_retain_grad", {})[self._output_nr] = weakref.ref(
-                self
-            )
+            fn = self._grad_fn
+            fn.__dict__.setdefault("_retain_grad", {})[self._output_nr] = weakref.ref(self)
+            fn._has_hooks = True
 
     def register_hook(self, hook):
         """Register ``hook(grad) -> Tensor or None`` to run when this tensor's grad is computed."""
@@ -284,11 +281,12 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is None:
             acc = grad_accumulator(self)
-            self.__dict__["_hooked_accumulator"] = acc  # a leaf with hooks keeps its node
+            acc._has_hooks = True
             hooks = acc.tensor_hooks
         else:
             table = self._grad_fn.__dict__.setdefault("_tensor_hooks", {})
             hooks = table.setdefault(self._output_nr, [])
+            self._grad_fn._has_hooks = True
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
 
@@ -301,7 +299,6 @@ class Tensor:
                 "post accumulate grad hooks cannot be registered on non-leaf tensors"
             )
         acc = grad_accumulator(self)
-        self.__dict__["_hooked_accumulator"] = acc
         acc.post_accumulate_hooks.append(hook)
         return _RemovableHandle(acc.post_accumulate_hooks, hook)
 

@@ -11,8 +11,9 @@ import sys
 
 import numpy as np
 
+from ember._dtype import from_numpy_dtype
 from ember._tensor import Tensor, make_tensor
-from ember.autograd.function import AccumulateGrad, grad_accumulator
+from ember.autograd.function import AccumulateGrad, Op, grad_accumulator
 from ember.autograd.grad_mode import GRAD
 
 __all__ = ["backward", "grad"]
@@ -26,13 +27,13 @@ def _topological_order(roots):
         if root is None or root in seen:
             continue
         seen.add(root)
-        stack = [(root, iter(root.next_functions))]
+        stack = [(root, iter(root._edges))]
         while stack:
             node, edges = stack[-1]
             for nxt, _ in edges:
                 if nxt is not None and nxt not in seen:
                     seen.add(nxt)
-                    stack.append((nxt, iter(nxt.next_functions)))
+                    stack.append((nxt, iter(nxt._edges)))
                     break
             else:
                 stack.pop()
@@ -67,7 +68,7 @@ def _edge(t):
     return (t._grad_fn, t._output_nr) if t._grad_fn is not None else (grad_accumulator(t), 0)
 
 
-def run(tensors, grad_tensors, retain_graph, create_graph, capture=None, needed=None):
+def run(tensors, grad_tensors, retain_graph, create_graph, capture=None):
     """Back-propagate ``grad_tensors`` from ``tensors``.
 
     Without ``capture`` gradients accumulate into leaves' ``.grad``. With ``capture`` (a list
@@ -77,11 +78,12 @@ def run(tensors, grad_tensors, retain_graph, create_graph, capture=None, needed=
     buffers = {}
     for t, g in zip(tensors, grad_tensors):
         node, nr = _edge(t)
-        _accumulate(buffers, node, nr, g)
+        _accumulate(buffers, node, nr, g, create_graph)
     order = _topological_order([_edge(t)[0] for t in tensors])
+    captured = None
     if capture is not None:
         order = _prune(order, {node for node, _ in capture})
-        captured = {edge: None for edge in capture}
+        captured = dict.fromkeys(capture)
     prev = GRAD.enabled
     GRAD.enabled = create_graph
     try:
@@ -89,8 +91,9 @@ def run(tensors, grad_tensors, retain_graph, create_graph, capture=None, needed=
             grads = buffers.pop(node, None)
             if grads is None:
                 continue
-            grads = _run_pre_hooks(node, grads)
-            if capture is not None:
+            if node._has_hooks:
+                grads = _run_pre_hooks(node, grads)
+            if captured is not None:
                 for nr, g in enumerate(grads):
                     if (node, nr) in captured:
                         captured[(node, nr)] = g
@@ -99,10 +102,10 @@ def run(tensors, grad_tensors, retain_graph, create_graph, capture=None, needed=
             elif type(node) is AccumulateGrad:
                 node.accumulate(grads[0])
                 continue
-            _call_node(node, grads, buffers, retain_graph)
+            _call_node(node, grads, buffers, retain_graph, create_graph)
     finally:
         GRAD.enabled = prev
-    if capture is not None:
+    if captured is not None:
         return [captured[edge] for edge in capture]
     return None
 
@@ -141,26 +144,34 @@ def _run_pre_hooks(node, grads):
     return grads
 
 
-def _call_node(node, grads, buffers, retain_graph):
-    results = node._backward(grads)
-    if GRAD.anomaly:
+def _call_node(node, grads, buffers, retain_graph, create_graph):
+    if node._num_outputs == 1 and isinstance(node, Op):
+        results = node.backward(grads[0])
+        if type(results) is not tuple:
+            results = (results,)
+    else:
+        results = node._backward(grads)
+    if GRAD.anomaly and GRAD.anomaly_check_nan:
         _check_anomaly(node, results)
-    for hook in node.__dict__.get("_post_hooks", ()):
-        new = hook(results, tuple(grads))
-        if new is not None:
-            results = tuple(new)
+    if node._has_hooks:
+        for hook in node.__dict__.get("_post_hooks", ()):
+            new = hook(results, tuple(grads))
+            if new is not None:
+                results = tuple(new)
     if not retain_graph:
         node._release()
     metas = node._input_meta
-    for i, ((nxt, nr), g) in enumerate(zip(node.next_functions, results)):
-        if nxt is None or g is None:
-            continue
-        shape, dtype = metas[i]
-        if g._data.shape != shape:
-            g = _reduce_to(g, shape, node, i)
-        if g._data.dtype != dtype.np:
-            g = g.to(dtype)
-        _accumulate(buffers, nxt, nr, g)
+    i = 0
+    for (nxt, nr), g in zip(node._edges, results):
+        if nxt is not None and g is not None:
+            shape, dtype = metas[i]
+            data = g._data
+            if data.shape != shape:
+                g = _reduce_to(g, shape, node, i)
+            if data.dtype != dtype:
+                g = g.to(from_numpy_dtype(dtype))
+            _accumulate(buffers, nxt, nr, g, create_graph)
+        i += 1
 
 
 def _reduce_to(g, shape, node, i):
@@ -175,19 +186,26 @@ def _reduce_to(g, shape, node, i):
     return g.sum_to_size(shape)
 
 
-def _accumulate(buffers, node, nr, g):
+def _accumulate(buffers, node, nr, g, create_graph):
     buf = buffers.get(node)
     if buf is None:
         buf = [None] * node._num_outputs
         buffers[node] = buf
-    buf[nr] = g if buf[nr] is None else buf[nr] + g
+    old = buf[nr]
+    if old is None:
+        buf[nr] = g
+    elif create_graph:
+        buf[nr] = old + g
+    else:
+        # Plain NumPy: no graph is recorded, and this runs once per extra use of a tensor.
+        buf[nr] = make_tensor(np.add(old._data, g._data))
 
 
 def _prune(order, targets):
     """Keep only the nodes from which some target node is reachable."""
     needed = set()
     for node in reversed(order):
-        if node in targets or any(nxt in needed for nxt, _ in node.next_functions):
+        if node in targets or any(nxt in needed for nxt, _ in node._edges):
             needed.add(node)
     return [node for node in order if node in needed]
 

@@ -22,6 +22,9 @@ from ember.autograd.grad_mode import GRAD, no_grad
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "Op", "Node"]
 
+_new = object.__new__
+_NO_EDGE = (None, 0)
+
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
     "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -34,11 +37,13 @@ _FREED = (
 class Node:
     """One recorded op call: edges to the nodes of its inputs and what its backward needs.
 
-    ``next_functions[i]`` is ``(node, output_nr)`` for input ``i``, or ``(None, 0)`` where
-    input ``i`` needs no gradient; ``_input_meta[i]`` is its ``(shape, dtype)``.
+    ``_edges[i]`` (public: ``next_functions``) is ``(node, output_nr)`` for input ``i``, or ``(None, 0)`` where
+    input ``i`` needs no gradient; ``_input_meta[i]`` is its ``(shape, numpy dtype)``.
+    ``_has_hooks`` tells the engine to look for hooks and retained grads (rare, so flagged).
     """
 
     _num_outputs = 1
+    _has_hooks = False
     _materialize = True
     anomaly_trace = None
 
@@ -52,40 +57,49 @@ class Node:
         """``hook(grad_inputs, grad_outputs)`` runs after this node's backward."""
         hooks = self.__dict__.setdefault("_post_hooks", [])
         hooks.append(hook)
+        self._has_hooks = True
         return _RemovableHandle(hooks, hook)
 
     def register_prehook(self, hook):
         """``hook(grad_outputs)`` runs before this node's backward; may return new grads."""
         hooks = self.__dict__.setdefault("_pre_hooks", [])
         hooks.append(hook)
+        self._has_hooks = True
         return _RemovableHandle(hooks, hook)
 
     def _link(self, inputs):
-        """Record edges and metadata of ``inputs``; returns True when any input needs grad."""
+        """Record edges and metadata of ``inputs`` (called only when recording)."""
         edges = []
         meta = []
-        needs = []
         for x in inputs:
             if isinstance(x, Tensor) and x._requires_grad:
                 fn = x._grad_fn
-                edges.append((fn, x._output_nr) if fn is not None else (grad_accumulator(x), 0))
-                meta.append((x._data.shape, x.dtype))
-                needs.append(True)
+                if fn is None:
+                    edges.append((x._accumulator or grad_accumulator(x), 0))
+                else:
+                    edges.append((fn, x._output_nr))
+                data = x._data
+                meta.append((data.shape, data.dtype))
             else:
-                edges.append((None, 0))
+                edges.append(_NO_EDGE)
                 meta.append(None)
-                needs.append(False)
-        self.next_functions = tuple(edges)
+        self._edges = edges
         self._input_meta = meta
-        self.needs_input_grad = tuple(needs)
         if GRAD.anomaly:
             self.anomaly_trace = "".join(traceback.format_stack()[:-3])
 
+    @property
+    def next_functions(self):
+        return tuple(self._edges)
+
     def _save(self, tensors):
         self._saved = tensors
-        self._saved_versions = tuple(
-            t._version.value if isinstance(t, Tensor) else None for t in tensors
-        )
+        # A tensor without a version counter yet is at version 0; the counter is created by
+        # the first in-place change, which makes it 1, so the check below still catches it.
+        self._saved_versions = [
+            (0 if t._ver is None else t._ver.value) if isinstance(t, Tensor) else None
+            for t in tensors
+        ]
 
     @property
     def saved_tensors(self):
@@ -125,26 +139,34 @@ class AccumulateGrad(Node):
     """The node of a leaf tensor: adds the incoming gradient into ``variable.grad``."""
 
     _saved = ()
-    next_functions = ()
+    _edges = ()
 
     def __init__(self, variable):
-        self.variable = variable
+        # The leaf holds its node strongly and the node holds the leaf weakly: no cycle, and
+        # the node lives exactly as long as its leaf.
+        self._variable = weakref.ref(variable)
         self.tensor_hooks = []
         self.post_accumulate_hooks = []
+
+    @property
+    def variable(self):
+        return self._variable()
 
     def name(self):
         return "AccumulateGrad"
 
     def accumulate(self, grad):
-        var = self.variable
-        if var.grad is None:
+        var = self._variable()
+        if var is None:
+            return
+        if var._grad is None:
             # Own a fresh contiguous array: an incoming grad may be a broadcast view or shared
             # with another leaf (add passes one gradient object to both inputs).
             var.grad = grad if GRAD.enabled else make_tensor(np.array(grad._data, copy=True))
         elif GRAD.enabled:
-            var.grad = var.grad + grad
+            var.grad = var._grad + grad
         else:
-            g = var.grad
+            g = var._grad
             np.add(g._data, grad._data, out=g._data, casting="unsafe")
             g._version.value += 1
         for hook in self.post_accumulate_hooks:
@@ -170,37 +192,67 @@ class Op(Node):
     non_differentiable = ()
     _saved = None
 
+    @property
+    def needs_input_grad(self):
+        return tuple(fn is not None for fn, _ in self._edges)
+
     @classmethod
     def apply(cls, *inputs, **params):
-        ctx = object.__new__(cls)
+        # The hot path of every op: keep it free of avoidable calls (see bench/core.py).
+        ctx = _new(cls)
         if cls.promote:
-            arrays = promote_arrays(inputs)
+            if len(inputs) == 2:
+                a, b = inputs
+                if type(a) is Tensor and type(b) is Tensor and a._data.dtype == b._data.dtype:
+                    arrays = (a._data, b._data)
+                else:
+                    arrays = promote_arrays(inputs)
+            else:
+                arrays = promote_arrays(inputs)
         else:
             arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
-        out = cls.forward(ctx, *arrays, **params)
-        if GRAD.enabled and _any_requires_grad(inputs):
-            ctx._link(inputs)
-            if cls.save_inputs:
-                ctx._save(inputs)
-            if type(out) is tuple:
-                ctx._num_outputs = len(out)
-                ctx._output_meta = [(o.shape, o.dtype) for o in out]
-                return tuple(
-                    _wrap(o, None, i) if i in cls.non_differentiable else _wrap(o, ctx, i)
-                    for i, o in enumerate(out)
-                )
-            result = _wrap(out, ctx, 0)
-            if cls.save_output:
-                ctx._output = result._data
+        out = cls.forward(ctx, *arrays, **params) if params else cls.forward(ctx, *arrays)
+        record = False
+        if GRAD.enabled:
+            for x in inputs:
+                if isinstance(x, Tensor) and x._requires_grad:
+                    record = True
+                    break
+        if type(out) is tuple:
+            return ctx._wrap_outputs(out, inputs, record)
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+        if not record:
+            result = make_tensor(out)
             if cls.is_view:
                 _mark_view(result, inputs[0], cls, params)
             return result
-        if type(out) is tuple:
-            return tuple(_wrap(o, None, 0) for o in out)
-        result = _wrap(out, None, 0)
+        ctx._link(inputs)
+        if cls.save_inputs:
+            ctx._save(inputs)
+        result = make_tensor(out, True, ctx)
+        if cls.save_output:
+            ctx._output = out
+            ctx._output_version = version = result._version
+            ctx._output_saved_at = version.value
         if cls.is_view:
             _mark_view(result, inputs[0], cls, params)
         return result
+
+    def _wrap_outputs(self, outs, inputs, record):
+        outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in outs)
+        if not record:
+            return tuple(make_tensor(o) for o in outs)
+        self._link(inputs)
+        if self.save_inputs:
+            self._save(inputs)
+        self._num_outputs = len(outs)
+        self._output_meta = [(o.shape, o.dtype) for o in outs]
+        skip = self.non_differentiable
+        return tuple(
+            make_tensor(o) if i in skip else make_tensor(o, True, self, i)
+            for i, o in enumerate(outs)
+        )
 
     @property
     def output(self):
@@ -208,10 +260,20 @@ class Op(Node):
         data = self.__dict__.get("_output")
         if data is None:
             raise RuntimeError(_FREED)
+        version = self._output_version.value
+        if version != self._output_saved_at:
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [{_dtype.from_numpy_dtype(data.dtype)}, {list(data.shape)}], "
+                f"which is output 0 of {type(self).__name__}, is at version {version}; expected "
+                f"version {self._output_saved_at} instead. Hint: enable anomaly detection to find "
+                "the operation that failed to compute its gradient, with "
+                "ember.autograd.set_detect_anomaly(True)."
+            )
         return make_tensor(data, True, self, 0)
 
     def _backward(self, grads):
-        if self._num_outputs > 1 and None in grads:
+        if self._num_outputs > 1 and any(g is None for g in grads):
             grads = [
                 g if g is not None else make_tensor(np.zeros(*meta))
                 for g, meta in zip(grads, self._output_meta)
@@ -225,12 +287,6 @@ def _any_requires_grad(inputs):
         if isinstance(x, Tensor) and x._requires_grad:
             return True
     return False
-
-
-def _wrap(array, node, output_nr):
-    if type(array) is not np.ndarray:
-        array = np.asarray(array)
-    return make_tensor(array, node is not None, node, output_nr)
 
 
 def _mark_view(view, base, cls, params):
@@ -249,10 +305,6 @@ def _share_version(view, base):
 
 def promote_arrays(inputs):
     """Arrays of ``inputs`` cast to their common dtype; Python scalars stay weak scalars."""
-    if len(inputs) == 2:
-        a, b = inputs
-        if isinstance(a, Tensor) and isinstance(b, Tensor) and a._data.dtype == b._data.dtype:
-            return [a._data, b._data]
     target = _dtype.result_type(*inputs).np
     return [
         (x._data if x._data.dtype == target else x._data.astype(target))
@@ -315,10 +367,7 @@ class Function(Node, FunctionCtx):
         record = GRAD.enabled and _any_requires_grad(args)
         if record:
             ctx._link(args)
-        else:
-            ctx.needs_input_grad = tuple(
-                isinstance(a, Tensor) and a._requires_grad for a in args
-            )
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         with no_grad():
             if cls.setup_context is not Function.setup_context:
                 output = cls.forward(*args, **kwargs)
@@ -359,7 +408,7 @@ class Function(Node, FunctionCtx):
         return out
 
     def _backward(self, grads):
-        if self._materialize and None in grads:
+        if self._materialize and any(g is None for g in grads):
             grads = [
                 g
                 if g is not None or meta is None
@@ -369,7 +418,7 @@ class Function(Node, FunctionCtx):
         result = type(self).backward(self, *grads)
         if type(result) is not tuple:
             result = (result,)
-        n = len(self.next_functions)
+        n = len(self._edges)
         if len(result) < n or any(r is not None for r in result[n:]):
             raise RuntimeError(
                 f"function {self.name()} returned an incorrect number of gradients "
@@ -419,9 +468,7 @@ def once_differentiable(backward):
 
 def grad_accumulator(tensor):
     """The single ``AccumulateGrad`` node of a leaf, created on first use."""
-    ref = tensor._accumulator
-    acc = ref() if ref is not None else None
+    acc = tensor._accumulator
     if acc is None:
-        acc = AccumulateGrad(tensor)
-        tensor._accumulator = weakref.ref(acc)
+        acc = tensor._accumulator = AccumulateGrad(tensor)
     return acc

@@ -19,6 +19,15 @@ def _install():
             setattr(_tensor.Tensor, name, getattr(family, name))
     globals().update(names)
     _tensor._ops = _ModuleView(names)
+    # The commonest operators call their op directly, saving a call per arithmetic op.
+    for dunder, name in (
+        ("__add__", "add"),
+        ("__sub__", "sub"),
+        ("__mul__", "mul"),
+        ("__truediv__", "div"),
+        ("__neg__", "neg"),
+    ):
+        setattr(_tensor.Tensor, dunder, names[name])
 
 
 class _ModuleView:

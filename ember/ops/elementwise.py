@@ -117,7 +117,8 @@ def _scaled(other, alpha):
 
 def add(input, other, *, alpha=1, out=None):
     """``input + alpha * other``, with broadcasting and PyTorch's type promotion."""
-    return write_out(Add.apply(input, _scaled(other, alpha)), out, "add")
+    result = Add.apply(input, other if alpha == 1 else mul(other, alpha))
+    return result if out is None else write_out(result, out, "add")
 
 
 def sub(input, other, *, alpha=1, out=None):
@@ -135,7 +136,8 @@ subtract = sub
 
 def mul(input, other, *, out=None):
     """Elementwise product."""
-    return write_out(Mul.apply(input, other), out, "mul")
+    result = Mul.apply(input, other)
+    return result if out is None else write_out(result, out, "mul")
 
 
 multiply = mul

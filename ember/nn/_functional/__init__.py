@@ -1,0 +1,1 @@
+"""Functional compositions behind ember.nn.functional, one module per family."""

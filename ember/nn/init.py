@@ -1,0 +1,1 @@
+"""Parameter initialisation, as ``torch.nn.init`` (nn-A)."""
