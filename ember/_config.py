@@ -1,10 +1,5 @@
-"""The only place environment variables are read. Each one is documented here.
+"""The only place environment variables are read; each one is documented here.
 
-EMBER_DEFAULT_SEED  int, optional: the seed of the default generator at import (default 0 is
-                    not used: an unset variable seeds from the OS, as PyTorch does... see
-                    ember/ops/random.py).
+ember reads no environment variables yet. When one is added, read it here, once, at import,
+and document its name, type, default and effect in this docstring.
 """
-
-import os
-
-DEFAULT_SEED = os.environ.get("EMBER_DEFAULT_SEED")

@@ -106,8 +106,10 @@ class Node:
         saved = self._saved
         if saved is None:
             raise RuntimeError(_FREED)
-        for i, (t, v) in enumerate(zip(saved, self._saved_versions)):
-            if v is not None and t._version.value != v:
+        versions = self._saved_versions
+        for i, t in enumerate(saved):
+            v = versions[i]
+            if v is not None and (0 if t._ver is None else t._ver.value) != v:
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by "
                     f"an inplace operation: [{t.dtype}, {list(t.shape)}], which is output {i} "
@@ -194,58 +196,46 @@ class Op(Node):
 
     @property
     def needs_input_grad(self):
-        return tuple(fn is not None for fn, _ in self._edges)
+        return tuple([fn is not None for fn, _ in self._edges])
 
     @classmethod
     def apply(cls, *inputs, **params):
-        # The hot path of every op: keep it free of avoidable calls (see bench/core.py).
+        # The hot path of every op: no avoidable calls (measured by bench/core.py).
         ctx = _new(cls)
         if cls.promote:
-            if len(inputs) == 2:
-                a, b = inputs
-                if type(a) is Tensor and type(b) is Tensor and a._data.dtype == b._data.dtype:
-                    arrays = (a._data, b._data)
-                else:
-                    arrays = promote_arrays(inputs)
-            else:
-                arrays = promote_arrays(inputs)
+            arrays = promote_arrays(inputs)
         else:
             arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         out = cls.forward(ctx, *arrays, **params) if params else cls.forward(ctx, *arrays)
-        record = False
         if GRAD.enabled:
             for x in inputs:
                 if isinstance(x, Tensor) and x._requires_grad:
-                    record = True
-                    break
+                    return ctx._record(out, inputs, params)
         if type(out) is tuple:
-            return ctx._wrap_outputs(out, inputs, record)
-        if type(out) is not np.ndarray:
-            out = np.asarray(out)
-        if not record:
-            result = make_tensor(out)
-            if cls.is_view:
-                _mark_view(result, inputs[0], cls, params)
-            return result
-        ctx._link(inputs)
-        if cls.save_inputs:
-            ctx._save(inputs)
-        result = make_tensor(out, True, ctx)
-        if cls.save_output:
-            ctx._output = out
-            ctx._output_version = version = result._version
-            ctx._output_saved_at = version.value
+            return tuple(make_tensor(o if type(o) is np.ndarray else np.asarray(o)) for o in out)
+        result = make_tensor(out if type(out) is np.ndarray else np.asarray(out))
         if cls.is_view:
             _mark_view(result, inputs[0], cls, params)
         return result
 
-    def _wrap_outputs(self, outs, inputs, record):
-        outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in outs)
-        if not record:
-            return tuple(make_tensor(o) for o in outs)
+    def _record(self, out, inputs, params):
+        """Wrap the forward's output(s) as tensors produced by this node."""
         self._link(inputs)
         if self.save_inputs:
             self._save(inputs)
+        if type(out) is tuple:
+            return self._wrap_outputs(out)
+        result = make_tensor(out if type(out) is np.ndarray else np.asarray(out), True, self)
+        if self.save_output:
+            self._output = result._data
+            self._output_version = version = result._version
+            self._output_saved_at = version.value
+        if self.is_view:
+            _mark_view(result, inputs[0], type(self), params)
+        return result
+
+    def _wrap_outputs(self, outs):
+        outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in outs)
         self._num_outputs = len(outs)
         self._output_meta = [(o.shape, o.dtype) for o in outs]
         skip = self.non_differentiable
@@ -305,6 +295,13 @@ def _share_version(view, base):
 
 def promote_arrays(inputs):
     """Arrays of ``inputs`` cast to their common dtype; Python scalars stay weak scalars."""
+    if len(inputs) == 2:
+        a, b = inputs
+        if type(a) is Tensor and type(b) is Tensor:
+            da = a._data
+            db = b._data
+            if da.dtype is db.dtype:
+                return da, db
     target = _dtype.result_type(*inputs).np
     return [
         (x._data if x._data.dtype == target else x._data.astype(target))
