@@ -316,9 +316,7 @@ class Tensor:
 
     def detach_(self):
         if self._base is not None and self._grad_fn is not None:
-            raise RuntimeError(
-                "Can't detach views in-place. Use detach() instead."
-            )
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -446,9 +444,8 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(
-                f"Boolean value of Tensor with {'no values' if self._data.size == 0 else 'more than one value'} is ambiguous"
-            )
+            what = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {what} is ambiguous")
         return builtins.bool(self._data.reshape(()))
 
     def __int__(self):

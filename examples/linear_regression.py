@@ -1,6 +1,6 @@
 """Fit y = 2x + 1 from noisy samples with raw tensors, autograd and a manual SGD update.
 
-    python examples/linear_regression.py
+python examples/linear_regression.py
 """
 
 import ember as torch

@@ -1,6 +1,6 @@
 """Count logic lines per package (non-blank, non-comment, outside docstrings), for review.
 
-    python tools/loc.py [root]
+python tools/loc.py [root]
 """
 
 import ast

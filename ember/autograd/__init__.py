@@ -8,7 +8,6 @@ from ember.autograd.anomaly_mode import (
 )
 from ember.autograd.engine import backward, grad
 from ember.autograd.function import Function, FunctionCtx, once_differentiable
-from ember.autograd.gradcheck import gradcheck, gradgradcheck
 from ember.autograd.grad_mode import (
     enable_grad,
     inference_mode,
@@ -17,6 +16,7 @@ from ember.autograd.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from ember.autograd.gradcheck import gradcheck, gradgradcheck
 
 __all__ = [
     "Function",

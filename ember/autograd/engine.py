@@ -6,14 +6,13 @@ when an input was broadcast). The engine sums each gradient down to its input's 
 casts it to the input's dtype, so no op repeats that logic.
 """
 
-
 import sys
 
 import numpy as np
 
 from ember._dtype import from_numpy_dtype
 from ember._tensor import Tensor, make_tensor
-from ember.autograd.function import AccumulateGrad, Op, grad_accumulator
+from ember.autograd.function import AccumulateGrad, grad_accumulator
 from ember.autograd.grad_mode import GRAD
 
 __all__ = ["backward", "grad"]
@@ -145,7 +144,8 @@ def _run_pre_hooks(node, grads):
 
 
 def _call_node(node, grads, buffers, retain_graph, create_graph):
-    if node._num_outputs == 1 and isinstance(node, Op):
+    """Run one node's backward and route each input gradient to the next node's buffer."""
+    if node._fast_backward:
         results = node.backward(grads[0])
         if type(results) is not tuple:
             results = (results,)
@@ -159,19 +159,34 @@ def _call_node(node, grads, buffers, retain_graph, create_graph):
             if new is not None:
                 results = tuple(new)
     if not retain_graph:
-        node._release()
+        node._saved = None
+        if node.save_output:
+            node._output = None
     metas = node._input_meta
-    i = 0
-    for (nxt, nr), g in zip(node._edges, results):
-        if nxt is not None and g is not None:
-            shape, dtype = metas[i]
-            data = g._data
-            if data.shape != shape:
-                g = _reduce_to(g, shape, node, i)
-            if data.dtype != dtype:
-                g = g.to(from_numpy_dtype(dtype))
-            _accumulate(buffers, nxt, nr, g, create_graph)
+    i = -1
+    for edge, g in zip(node._edges, results):
         i += 1
+        nxt = edge[0]
+        if nxt is None or g is None:
+            continue
+        shape, dtype = metas[i]
+        data = g._data
+        if data.shape != shape:
+            g = _reduce_to(g, shape, node, i)
+        if data.dtype is not dtype and data.dtype != dtype:
+            g = g.to(from_numpy_dtype(dtype))
+        # Accumulate into the next node's buffer (inlined: this runs once per graph edge).
+        buf = buffers.get(nxt)
+        if buf is None:
+            buf = buffers[nxt] = [None] * nxt._num_outputs
+        nr = edge[1]
+        old = buf[nr]
+        if old is None:
+            buf[nr] = g
+        elif create_graph:
+            buf[nr] = old + g
+        else:
+            buf[nr] = make_tensor(np.add(old._data, g._data))
 
 
 def _reduce_to(g, shape, node, i):
@@ -286,9 +301,9 @@ def grad(
         allow_unused = materialize_grads
     if retain_graph is None:
         retain_graph = create_graph
-    for i, t in enumerate(inputs):
+    for t in inputs:
         if not t._requires_grad:
-            raise RuntimeError(f"One of the differentiated Tensors does not require grad")
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
     grads = _root_grads(outputs, grad_outputs, "grad")
     edges = [_edge(t) for t in inputs]
     results = run(outputs, grads, retain_graph, create_graph, capture=edges)
@@ -304,5 +319,3 @@ def grad(
                 )
         out.append(g)
     return tuple(out)
-
-

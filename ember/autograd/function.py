@@ -37,13 +37,16 @@ _FREED = (
 class Node:
     """One recorded op call: edges to the nodes of its inputs and what its backward needs.
 
-    ``_edges[i]`` (public: ``next_functions``) is ``(node, output_nr)`` for input ``i``, or ``(None, 0)`` where
-    input ``i`` needs no gradient; ``_input_meta[i]`` is its ``(shape, numpy dtype)``.
+    ``_edges[i]`` (public: ``next_functions``) is ``(node, output_nr)`` for input ``i``, or
+    ``(None, 0)`` where input ``i`` needs no gradient; ``_input_meta[i]`` is its
+    ``(shape, numpy dtype)``.
     ``_has_hooks`` tells the engine to look for hooks and retained grads (rare, so flagged).
     """
 
     _num_outputs = 1
     _has_hooks = False
+    _fast_backward = False  # True: the engine calls ``backward(grad)`` directly (single-output Op)
+    save_output = False
     _materialize = True
     anomaly_trace = None
 
@@ -120,9 +123,9 @@ class Node:
         return saved
 
     def _release(self):
-        if self._saved is not None:
-            self._saved = None
-        self.__dict__.pop("_output", None)
+        self._saved = None
+        if self.save_output:
+            self._output = None
 
 
 class _RemovableHandle:
@@ -193,6 +196,8 @@ class Op(Node):
     is_view = False
     non_differentiable = ()
     _saved = None
+    _output = None
+    _fast_backward = True
 
     @property
     def needs_input_grad(self):
@@ -202,10 +207,14 @@ class Op(Node):
     def apply(cls, *inputs, **params):
         # The hot path of every op: no avoidable calls (measured by bench/core.py).
         ctx = _new(cls)
-        if cls.promote:
-            arrays = promote_arrays(inputs)
-        else:
+        if not cls.promote:
             arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        elif len(inputs) == 2 and type(inputs[0]) is Tensor and type(inputs[1]) is Tensor:
+            arrays = (inputs[0]._data, inputs[1]._data)
+            if arrays[0].dtype is not arrays[1].dtype:
+                arrays = promote_arrays(inputs)
+        else:
+            arrays = promote_arrays(inputs)
         out = cls.forward(ctx, *arrays, **params) if params else cls.forward(ctx, *arrays)
         if GRAD.enabled:
             for x in inputs:
@@ -213,7 +222,11 @@ class Op(Node):
                     return ctx._record(out, inputs, params)
         if type(out) is tuple:
             return tuple(make_tensor(o if type(o) is np.ndarray else np.asarray(o)) for o in out)
-        result = make_tensor(out if type(out) is np.ndarray else np.asarray(out))
+        # make_tensor, inlined: this line runs for every op.
+        result = _new(Tensor)
+        result._data = out if type(out) is np.ndarray else np.asarray(out)
+        result._requires_grad = False
+        result._grad_fn = None
         if cls.is_view:
             _mark_view(result, inputs[0], cls, params)
         return result
@@ -237,6 +250,7 @@ class Op(Node):
     def _wrap_outputs(self, outs):
         outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in outs)
         self._num_outputs = len(outs)
+        self._fast_backward = False
         self._output_meta = [(o.shape, o.dtype) for o in outs]
         skip = self.non_differentiable
         return tuple(
@@ -247,7 +261,7 @@ class Op(Node):
     @property
     def output(self):
         """The op's output as a Tensor linked to this node (for double backward)."""
-        data = self.__dict__.get("_output")
+        data = self._output
         if data is None:
             raise RuntimeError(_FREED)
         version = self._output_version.value
@@ -295,13 +309,6 @@ def _share_version(view, base):
 
 def promote_arrays(inputs):
     """Arrays of ``inputs`` cast to their common dtype; Python scalars stay weak scalars."""
-    if len(inputs) == 2:
-        a, b = inputs
-        if type(a) is Tensor and type(b) is Tensor:
-            da = a._data
-            db = b._data
-            if da.dtype is db.dtype:
-                return da, db
     target = _dtype.result_type(*inputs).np
     return [
         (x._data if x._data.dtype == target else x._data.astype(target))
@@ -345,8 +352,10 @@ class Function(Node, FunctionCtx):
     def save_for_backward(self, *tensors):
         for t in tensors:
             if t is not None and not isinstance(t, Tensor):
-                raise TypeError("save_for_backward can only save variables, but argument is "
-                                f"of type {type(t).__name__}")
+                raise TypeError(
+                    "save_for_backward can only save variables, but argument is "
+                    f"of type {type(t).__name__}"
+                )
         self._save(tensors)
 
     def mark_dirty(self, *tensors):
@@ -373,9 +382,7 @@ class Function(Node, FunctionCtx):
                 output = cls.forward(ctx, *args, **kwargs)
         outputs = output if type(output) is tuple else (output,)
         ctx._num_outputs = len(outputs)
-        ctx._output_meta = [
-            (o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outputs
-        ]
+        ctx._output_meta = [(o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outputs]
         wrapped = tuple(ctx._wrap_output(o, i, args, record) for i, o in enumerate(outputs))
         return wrapped if type(output) is tuple else wrapped[0]
 
@@ -407,9 +414,7 @@ class Function(Node, FunctionCtx):
     def _backward(self, grads):
         if self._materialize and any(g is None for g in grads):
             grads = [
-                g
-                if g is not None or meta is None
-                else make_tensor(np.zeros(meta[0], meta[1].np))
+                g if g is not None or meta is None else make_tensor(np.zeros(meta[0], meta[1].np))
                 for g, meta in zip(grads, self._output_meta)
             ]
         result = type(self).backward(self, *grads)
@@ -455,8 +460,7 @@ def once_differentiable(backward):
         )
         results = result if type(result) is tuple else (result,)
         wrapped = tuple(
-            _DelayedError.apply(r, message, *grads) if isinstance(r, Tensor) else r
-            for r in results
+            _DelayedError.apply(r, message, *grads) if isinstance(r, Tensor) else r for r in results
         )
         return wrapped if type(result) is tuple else wrapped[0]
 

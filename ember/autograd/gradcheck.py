@@ -49,7 +49,10 @@ def _analytical_jacobian(outputs, target, n_out):
             cot = np.zeros(o._data.size, o._data.dtype)
             cot[k] = 1
             (g,) = autograd_grad(
-                o, target, make_tensor(cot.reshape(o._data.shape)), retain_graph=True,
+                o,
+                target,
+                make_tensor(cot.reshape(o._data.shape)),
+                retain_graph=True,
                 allow_unused=True,
             )
             rows.append(
@@ -139,8 +142,9 @@ def gradgradcheck(
         ins, gos = args[:n_in], args[n_in:]
         outs = _differentiable_outputs(func(*ins))
         targets = [t for t in ins if isinstance(t, Tensor) and t._requires_grad]
-        return autograd_grad(outs, targets, gos, create_graph=True, allow_unused=True,
-                             materialize_grads=True)
+        return autograd_grad(
+            outs, targets, gos, create_graph=True, allow_unused=True, materialize_grads=True
+        )
 
     return gradcheck(
         first_derivative,

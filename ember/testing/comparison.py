@@ -23,15 +23,17 @@ def _array(x):
     return np.asarray(x)
 
 
-def assert_close(actual, expected, *, rtol=None, atol=None, equal_nan=False, check_dtype=True,
-                 msg=None):
+def assert_close(
+    actual, expected, *, rtol=None, atol=None, equal_nan=False, check_dtype=True, msg=None
+):
     """Raise AssertionError when ``actual`` and ``expected`` differ beyond tolerance."""
     if isinstance(actual, (tuple, list)) and not isinstance(expected, np.ndarray):
         if len(actual) != len(expected):
             raise AssertionError(f"length mismatch: {len(actual)} != {len(expected)}")
         for a, e in zip(actual, expected):
-            assert_close(a, e, rtol=rtol, atol=atol, equal_nan=equal_nan,
-                         check_dtype=check_dtype, msg=msg)
+            assert_close(
+                a, e, rtol=rtol, atol=atol, equal_nan=equal_nan, check_dtype=check_dtype, msg=msg
+            )
         return
     a, e = _array(actual), _array(expected)
     if a.shape != e.shape:

@@ -55,7 +55,7 @@ def _make(T, value, dtype, requires_grad):
 
 
 def to_namespace(T, sample, dtype):
-    """Build (args, grad_inputs) of ``sample`` for namespace ``T`` with float arrays in ``dtype``."""
+    """(args, grad_inputs) of ``sample`` for namespace ``T``, float arrays in ``dtype``."""
     args = []
     grad_inputs = []
     for i, a in enumerate(sample.args):
@@ -125,5 +125,4 @@ def check_against_torch(fn, sample, dtype="float64", grad=True, rtol=None, atol=
             assert eg is None or not np.any(eg._data), f"grad {i}: PyTorch gives None"
             continue
         assert eg is not None, f"grad {i}: ember gives None, PyTorch a gradient"
-        assert_close(eg, tg, rtol=rtol, atol=atol, equal_nan=True,
-                     msg=None)
+        assert_close(eg, tg, rtol=rtol, atol=atol, equal_nan=True, msg=None)
