@@ -75,8 +75,29 @@ from ember.ops.shape import expand, permute, reshape, squeeze, transpose, unbind
 # ---- indexing ----
 
 # ---- linalg ----
+from ember import linalg
+from ember.ops.einsum import einsum
+from ember.ops.linalg import (
+    addbmm,
+    addmm,
+    addmv,
+    addr,
+    baddbmm,
+    bmm,
+    dot,
+    ger,
+    inner,
+    kron,
+    matmul,
+    mm,
+    mv,
+    outer,
+    tensordot,
+    vdot,
+)
 
 # ---- nn, optim (imported last: they build on everything above) ----
+from ember.serialization import load, save
 
 __version__ = "0.1.0"
 

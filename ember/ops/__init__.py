@@ -3,9 +3,9 @@ family's ``TENSOR_METHODS`` (and in-place ``INPLACE_METHODS``) on Tensor and bin
 reference that Tensor's operators use."""
 
 from ember import _tensor
-from ember.ops import creation, elementwise, reduction, shape
+from ember.ops import creation, einsum, elementwise, linalg, reduction, shape
 
-FAMILIES = (creation, elementwise, reduction, shape)
+FAMILIES = (creation, elementwise, reduction, shape, linalg, einsum)
 
 
 def _install():

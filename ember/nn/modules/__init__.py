@@ -1,6 +1,14 @@
 """Layer classes, one module per family. Each block re-exports one family's classes."""
 
 # ---- module, containers (nn-A) ----
+from ember.nn.modules.container import (
+    ModuleDict,
+    ModuleList,
+    ParameterDict,
+    ParameterList,
+    Sequential,
+)
+from ember.nn.modules.module import Module
 
 # ---- linear, activation, loss, dropout, sparse, flatten (nn-A) ----
 
