@@ -15,8 +15,18 @@ import torch
 import ember
 from ember.testing import assert_close
 
-DTYPES = ["float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8",
-          "uint8", "bool"]
+DTYPES = [
+    "float64",
+    "float32",
+    "float16",
+    "bfloat16",
+    "int64",
+    "int32",
+    "int16",
+    "int8",
+    "uint8",
+    "bool",
+]
 
 
 def _np(dtype):
@@ -44,7 +54,9 @@ def _torch_array(t):
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_torch_writes_ember_reads_every_dtype(tmp_path, dtype):
     values = _values(dtype)
-    torch.save({"x": _torch_tensor(values), "scalar": _torch_tensor(values[0, 0])}, tmp_path / "a.pt")
+    torch.save(
+        {"x": _torch_tensor(values), "scalar": _torch_tensor(values[0, 0])}, tmp_path / "a.pt"
+    )
     loaded = ember.load(tmp_path / "a.pt")
     assert loaded["x"].dtype.name == dtype
     np.testing.assert_array_equal(loaded["x"]._data, values)

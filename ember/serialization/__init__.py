@@ -53,8 +53,14 @@ def _write_checkpoint(obj, out, prefix):
     writer.close()
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
-         _disable_byteorder_record=False):
+def save(
+    obj,
+    f,
+    pickle_module=None,
+    pickle_protocol=2,
+    _use_new_zipfile_serialization=True,
+    _disable_byteorder_record=False,
+):
     """Save ``obj`` (tensors, state_dicts, modules...) in PyTorch's zip checkpoint format.
 
     A path is written atomically: to a temporary file beside it, then renamed into place.
@@ -62,7 +68,9 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
     if pickle_protocol != 2:
         raise ValueError("ember.save writes pickle protocol 2, as torch.save does")
     if not _use_new_zipfile_serialization:
-        raise ValueError("ember.save writes only the zip format (the legacy format is not supported)")
+        raise ValueError(
+            "ember.save writes only the zip format (the legacy format is not supported)"
+        )
     prefix = _prefix(f)
     if not isinstance(f, (str, os.PathLike)):
         _write_checkpoint(obj, f, prefix)
@@ -93,8 +101,9 @@ def _read_source(f, mmap):
     return memoryview(f.read())
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None,
-         **pickle_load_args):
+def load(
+    f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args
+):
     """Load an object saved by ``ember.save`` or ``torch.save``.
 
     ``weights_only=True`` (the default) refuses any pickled global outside the allowlist;
@@ -113,7 +122,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     records = read_archive(buf)
     names = list(records)
     if any(n.endswith("/constants.pkl") or "/code/" in n for n in names):
-        raise RuntimeError("ember.load: this is a TorchScript archive (torch.jit.save), not a checkpoint")
+        raise RuntimeError(
+            "ember.load: this is a TorchScript archive (torch.jit.save), not a checkpoint"
+        )
     data_name = next((n for n in names if n.endswith("/data.pkl")), None)
     if data_name is None:
         raise RuntimeError("ember.load: archive has no data.pkl record")

@@ -158,7 +158,7 @@ class CheckpointPickler(pickle._Pickler):
         return (_REBUILD_PARAMETER, (plain, bool(t._requires_grad), collections.OrderedDict()))
 
     def _save_torch_global(self, obj):
-        self.write(pickle.GLOBAL + f"{obj.module}\n{obj.name}\n".encode("utf-8"))
+        self.write(pickle.GLOBAL + f"{obj.module}\n{obj.name}\n".encode())
         self.memoize(obj)
 
     dispatch[TorchGlobal] = _save_torch_global

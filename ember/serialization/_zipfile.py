@@ -97,8 +97,14 @@ class ArchiveWriter:
         self._write(
             _EOCD
             + struct.pack(
-                "<HHHHIIH", 0, 0, min(n, 0xFFFF), min(n, 0xFFFF), min(cd_size, _U32_MAX),
-                min(start, _U32_MAX), 0,
+                "<HHHHIIH",
+                0,
+                0,
+                min(n, 0xFFFF),
+                min(n, 0xFFFF),
+                min(cd_size, _U32_MAX),
+                min(start, _U32_MAX),
+                0,
             )
         )
 
@@ -186,4 +192,6 @@ def record_bytes(buf, record, *, allow_deflate=True):
             f"ember.load: record {record.name!r} is compressed; it cannot be memory-mapped "
             "(load with mmap=False)"
         )
-    raise RuntimeError(f"ember.load: record {record.name!r} uses unsupported zip method {record.method}")
+    raise RuntimeError(
+        f"ember.load: record {record.name!r} uses unsupported zip method {record.method}"
+    )
