@@ -40,11 +40,21 @@ __all__ = [
 class dtype:
     """A tensor element type, as ``torch.dtype``; compare with ``is`` or ``==``."""
 
-    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_rank", "_kind")
+    __slots__ = (
+        "name",
+        "abbr",
+        "np",
+        "is_floating_point",
+        "is_signed",
+        "itemsize",
+        "_rank",
+        "_kind",
+    )
     is_complex = False
 
-    def __init__(self, name, np_dtype, kind, rank):
+    def __init__(self, name, abbr, np_dtype, kind, rank):
         self.name = name
+        self.abbr = abbr
         self.np = np.dtype(np_dtype)
         self.is_floating_point = kind == 2
         self.is_signed = kind == 2 or (kind == 1 and name != "uint8")
@@ -65,16 +75,16 @@ class dtype:
         raise TypeError(f"ember has no complex dtypes (asked for the complex type of {self})")
 
 
-bool = dtype("bool", np.bool_, 0, 0)
-uint8 = dtype("uint8", np.uint8, 1, 1)
-int8 = dtype("int8", np.int8, 1, 1)
-int16 = dtype("int16", np.int16, 1, 2)
-int32 = dtype("int32", np.int32, 1, 3)
-int64 = dtype("int64", np.int64, 1, 4)
-float16 = dtype("float16", np.float16, 2, 1)
-bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, 2, 1)
-float32 = dtype("float32", np.float32, 2, 2)
-float64 = dtype("float64", np.float64, 2, 3)
+bool = dtype("bool", "b8", np.bool_, 0, 0)
+uint8 = dtype("uint8", "u8", np.uint8, 1, 1)
+int8 = dtype("int8", "i8", np.int8, 1, 1)
+int16 = dtype("int16", "i16", np.int16, 1, 2)
+int32 = dtype("int32", "i32", np.int32, 1, 3)
+int64 = dtype("int64", "i64", np.int64, 1, 4)
+float16 = dtype("float16", "f16", np.float16, 2, 1)
+bfloat16 = dtype("bfloat16", "bf16", ml_dtypes.bfloat16, 2, 1)
+float32 = dtype("float32", "f32", np.float32, 2, 2)
+float64 = dtype("float64", "f64", np.float64, 2, 3)
 
 half = float16
 float = float32
@@ -133,9 +143,12 @@ def get_default_dtype():
 def set_default_dtype(d):
     """Set the default floating-point dtype; only floating dtypes are accepted, as in PyTorch."""
     global _default_float
-    d = as_dtype(d)
+    if type(d) is not dtype:
+        raise TypeError(
+            "invalid dtype object: only floating-point types are supported as the default type"
+        )
     if not d.is_floating_point:
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+        raise TypeError("only floating-point types are supported as the default type")
     _default_float = d
 
 
@@ -205,13 +218,28 @@ def can_cast(from_, to):
     return from_._kind <= to._kind
 
 
+def _check_info_type(type, floating):
+    if floating and not type.is_floating_point:
+        raise TypeError(
+            "ember.finfo() requires a floating point input type. Use ember.iinfo to handle "
+            "'ember.finfo'"
+        )
+    if not floating:
+        if type is bool:
+            raise TypeError("ember.bool is not supported by ember.iinfo")
+        if type._kind != 1:
+            raise TypeError(
+                "ember.iinfo() requires an integer input type. Use ember.finfo to handle "
+                "'ember.iinfo'"
+            )
+
+
 class finfo:
     """Machine limits of a floating dtype, as ``torch.finfo``."""
 
     def __init__(self, type=None):
         type = _default_float if type is None else as_dtype(type)
-        if not type.is_floating_point:
-            raise TypeError(f"finfo: expected a floating point dtype, got {type}")
+        _check_info_type(type, floating=True)
         info = ml_dtypes.finfo(type.np) if type is bfloat16 else np.finfo(type.np)
         self.dtype = type.name
         self.bits = type.itemsize * 8
@@ -220,7 +248,14 @@ class finfo:
         self.min = builtins.float(info.min)
         self.tiny = builtins.float(info.tiny)
         self.smallest_normal = self.tiny
-        self.resolution = builtins.float(info.resolution)
+        # PyTorch's resolution is a power of ten: 10 ** -(decimal digits of precision).
+        self.resolution = 10.0 ** -builtins.int(info.precision)
+
+    def __eq__(self, other):
+        return isinstance(other, finfo) and other.dtype == self.dtype
+
+    def __hash__(self):
+        return hash(("finfo", self.dtype))
 
     def __repr__(self):
         return (
@@ -235,13 +270,19 @@ class iinfo:
 
     def __init__(self, type):
         type = as_dtype(type)
-        if type._kind != 1 and type is not bool:
-            raise TypeError(f"iinfo: expected an integer dtype, got {type}")
-        info = np.iinfo(np.uint8 if type is bool else type.np)
+        _check_info_type(type, floating=False)
+        info = np.iinfo(type.np)
         self.dtype = type.name
         self.bits = type.itemsize * 8
-        self.max = builtins.int(1 if type is bool else info.max)
+        self.max = builtins.int(info.max)
         self.min = builtins.int(info.min)
 
+    def __eq__(self, other):
+        return isinstance(other, iinfo) and other.dtype == self.dtype
+
+    def __hash__(self):
+        return hash(("iinfo", self.dtype))
+
     def __repr__(self):
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        # PyTorch prints the limits with %g, so int32's min reads -2.14748e+09.
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

@@ -37,6 +37,9 @@ class Size(tuple):
     def __add__(self, other):
         return Size(tuple.__add__(self, tuple(other)))
 
+    def __radd__(self, other):
+        return Size(tuple.__add__(tuple(other), self))
+
     def __reduce__(self):
         return (Size, (tuple(self),))
 
@@ -167,8 +170,14 @@ class Tensor:
 
     def storage_offset(self):
         root = self._data
-        while isinstance(root.base, np.ndarray):
-            root = root.base
+        while True:
+            base = root.base
+            if not isinstance(base, np.ndarray):
+                # as_strided views hang off a helper object that holds the real base.
+                base = getattr(base, "base", None)
+                if not isinstance(base, np.ndarray):
+                    break
+            root = base
         return (self.data_ptr() - root.__array_interface__["data"][0]) // self._data.itemsize
 
     def _wrap_dim(self, dim):
@@ -206,7 +215,7 @@ class Tensor:
             )
         if requires_grad and not self.is_floating_point():
             raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients"
+                "only Tensors of floating point dtype can require gradients"
             )
         self._requires_grad = requires_grad
         return self
@@ -449,10 +458,15 @@ class Tensor:
         return builtins.bool(self._data.reshape(()))
 
     def __int__(self):
-        return builtins.int(self.item())
+        return builtins.int(self._scalar())
 
     def __float__(self):
-        return builtins.float(self.item())
+        return builtins.float(self._scalar())
+
+    def _scalar(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.reshape(()).item()
 
     def __complex__(self):
         return complex(self.item())
@@ -649,6 +663,11 @@ class Tensor:
 
     @property
     def mT(self):
+        if self._data.ndim < 2:
+            raise RuntimeError(
+                "tensor.mT is only supported on matrices or batches of matrices. Got "
+                f"{self._data.ndim}-D tensor."
+            )
         return _ops.transpose(self, -2, -1)
 
     H = T

@@ -1,22 +1,85 @@
 """Neural-network building blocks: Module, Parameter, layers, functional, init, utils."""
 
 from ember.nn import functional, init, utils
-from ember.nn.parameter import Buffer, Parameter
 
-# ---- module, containers (nn-A) ----
+# ---- module, containers, linear, activation, loss, dropout, sparse, flatten (nn-A) ----
 from ember.nn.modules import (
+    CELU,
+    ELU,
+    GELU,
+    GLU,
+    SELU,
+    AlphaDropout,
+    BCELoss,
+    BCEWithLogitsLoss,
+    Bilinear,
+    CosineEmbeddingLoss,
+    CosineSimilarity,
+    CrossEntropyLoss,
+    CTCLoss,
+    Dropout,
+    Dropout1d,
+    Dropout2d,
+    Dropout3d,
+    Embedding,
+    EmbeddingBag,
+    FeatureAlphaDropout,
+    Flatten,
+    GaussianNLLLoss,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    HingeEmbeddingLoss,
+    HuberLoss,
+    Identity,
+    KLDivLoss,
+    L1Loss,
+    LeakyReLU,
+    Linear,
+    LogSigmoid,
+    LogSoftmax,
+    MarginRankingLoss,
+    Mish,
     Module,
     ModuleDict,
     ModuleList,
+    MSELoss,
+    MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    NLLLoss,
+    PairwiseDistance,
     ParameterDict,
     ParameterList,
+    PoissonNLLLoss,
+    PReLU,
+    ReLU,
+    ReLU6,
+    RReLU,
     Sequential,
+    Sigmoid,
+    SiLU,
+    SmoothL1Loss,
+    SoftMarginLoss,
+    Softmax,
+    Softmin,
+    Softplus,
+    Softshrink,
+    Softsign,
+    Tanh,
+    Tanhshrink,
+    Threshold,
+    TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
+    Unflatten,
 )
+from ember.nn.parameter import Buffer, Parameter
 
-# ---- linear, activation, loss, dropout, sparse, flatten (nn-A) ----
-
+# isort: split
 # ---- conv, pooling, normalization, padding, upsampling, pixelshuffle, fold (nn-B) ----
 
+# isort: split
 # ---- rnn, transformer (nn-C) ----
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -5,7 +5,78 @@ this module only re-exports them under PyTorch's names.
 """
 
 # ---- activations, losses, dropout, embedding, linear (nn-A) ----
+from ember.nn._functional.activation import (
+    celu,
+    celu_,
+    elu,
+    elu_,
+    gelu,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    hardtanh_,
+    leaky_relu,
+    leaky_relu_,
+    log_softmax,
+    logsigmoid,
+    mish,
+    prelu,
+    relu,
+    relu6,
+    relu_,
+    rrelu,
+    selu,
+    selu_,
+    sigmoid,
+    silu,
+    softmax,
+    softmin,
+    softplus,
+    softshrink,
+    softsign,
+    tanh,
+    tanhshrink,
+    threshold,
+    threshold_,
+)
+from ember.nn._functional.ctc import ctc_loss
+from ember.nn._functional.distance import cosine_similarity, normalize, pairwise_distance, pdist
+from ember.nn._functional.dropout import (
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
+)
+from ember.nn._functional.embedding import embedding, embedding_bag, one_hot
+from ember.nn._functional.linear import bilinear, linear
+from ember.nn._functional.loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cosine_embedding_loss,
+    cross_entropy,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    margin_ranking_loss,
+    mse_loss,
+    multilabel_soft_margin_loss,
+    nll_loss,
+    poisson_nll_loss,
+    smooth_l1_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
+from ember.nn._functional.margin import multi_margin_loss, multilabel_margin_loss
 
+# isort: split
 # ---- conv, pooling, normalization, padding, interpolate, fold (nn-B) ----
 
+# isort: split
 # ---- attention (nn-C) ----

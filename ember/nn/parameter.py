@@ -9,14 +9,12 @@ __all__ = ["Parameter", "Buffer"]
 
 
 def _alias(data, requires_grad, cls):
-    """A tensor of class ``cls`` sharing ``data``'s memory and version counter, outside the graph."""
+    """A ``cls`` tensor sharing ``data``'s memory and version counter, outside the graph."""
     if data is None:
         t = make_tensor(np.empty((0,), _dtype.get_default_dtype().np), cls=cls)
     else:
         if not isinstance(data, Tensor):
-            raise TypeError(
-                f"Parameter data must be a Tensor, got {type(data).__name__}"
-            )
+            raise TypeError(f"Parameter data must be a Tensor, got {type(data).__name__}")
         t = make_tensor(data._data, cls=cls)
         t._version = data._version
     if requires_grad:

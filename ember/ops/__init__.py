@@ -3,9 +3,17 @@ family's ``TENSOR_METHODS`` (and in-place ``INPLACE_METHODS``) on Tensor and bin
 reference that Tensor's operators use."""
 
 from ember import _tensor
-from ember.ops import creation, einsum, elementwise, linalg, reduction, shape
+from ember.ops import activation, creation, einsum, elementwise, linalg, random, reduction, shape
+from ember.ops import cumulative, extrema, sorting
+from ember.ops import clamping, comparison, logical, rounding, unary_math
+from ember.ops import indexing, joining, rearrange, scatter
+from ember.linalg import _toplevel as linalg_toplevel  # torch.det, torch.norm... and methods
 
-FAMILIES = (creation, elementwise, reduction, shape, linalg, einsum)
+FAMILIES = (creation, random, elementwise, reduction, shape, linalg, einsum, activation)
+FAMILIES += (extrema, cumulative, sorting)
+FAMILIES += (unary_math, rounding, comparison, logical, clamping)
+FAMILIES += (linalg_toplevel,)
+FAMILIES += (joining, rearrange, indexing, scatter)
 
 
 def _install():
@@ -14,6 +22,8 @@ def _install():
         for name in family.__all__:
             names[name] = getattr(family, name)
         for name in getattr(family, "INPLACE_METHODS", ()):
+            names[name] = getattr(family, name)
+        for name in getattr(family, "OPERATORS", ()):  # reached only through _ops (getitem)
             names[name] = getattr(family, name)
         for name in family.TENSOR_METHODS + getattr(family, "INPLACE_METHODS", ()):
             setattr(_tensor.Tensor, name, getattr(family, name))

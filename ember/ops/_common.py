@@ -5,7 +5,15 @@ import numpy as np
 from ember import _dtype
 from ember._tensor import Tensor, make_tensor
 
-__all__ = ["as_tensor_arg", "wrap_dim", "wrap_dims", "float_input", "check_not_bool"]
+__all__ = [
+    "as_tensor_arg",
+    "wrap_dim",
+    "wrap_dims",
+    "float_input",
+    "check_not_bool",
+    "check_broadcast",
+    "not_implemented",
+]
 
 
 def as_tensor_arg(x, like=None):
@@ -36,7 +44,8 @@ def wrap_dims(dim, ndim):
     else:
         dims = tuple(wrap_dim(int(d), ndim) for d in dim)
         if len(set(dims)) != len(dims):
-            raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+            repeated = next(d for i, d in enumerate(dims) if d in dims[:i])
+            raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
     return tuple(sorted(d for d in dims if d < ndim or ndim > 0)) if ndim else ()
 
 
@@ -58,3 +67,32 @@ def is_floating(x):
 def check_not_bool(x, name):
     if isinstance(x, Tensor) and x._data.dtype == np.bool_:
         raise RuntimeError(f"{name}: is not supported for bool tensors")
+
+
+def check_broadcast(*operands):
+    """Raise PyTorch's RuntimeError when the shapes of the tensor ``operands`` don't broadcast.
+
+    Called only after NumPy has refused to broadcast, so it costs nothing on the hot path.
+    """
+    shapes = [x._data.shape for x in operands if isinstance(x, Tensor)]
+    if not shapes:
+        return
+    result = shapes[0]
+    for shape in shapes[1:]:
+        ndim = max(len(result), len(shape))
+        a = (1,) * (ndim - len(result)) + tuple(result)
+        b = (1,) * (ndim - len(shape)) + tuple(shape)
+        for dim in range(ndim - 1, -1, -1):
+            if a[dim] != b[dim] and a[dim] != 1 and b[dim] != 1:
+                raise RuntimeError(
+                    f"The size of tensor a ({a[dim]}) must match the size of tensor b "
+                    f"({b[dim]}) at non-singleton dimension {dim}"
+                )
+        result = tuple(max(x, y) if min(x, y) != 0 else 0 for x, y in zip(a, b))
+
+
+def not_implemented(kernel, x):
+    """PyTorch's error for a kernel without an implementation for ``x``'s dtype."""
+    from ember.ops._inplace import _TORCH_NAME
+
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{_TORCH_NAME[x.dtype]}'")

@@ -43,7 +43,16 @@ def _check_result(x, result, name):
 def inplace(fn, x, *args, **kwargs):
     """Compute ``fn(x, *args, **kwargs)`` and store it into ``x``, recording as PyTorch does."""
     name = fn.__name__ + "_"
-    if not (GRAD.enabled and (x._requires_grad or _requires_grad(args) or _requires_grad(kwargs.values()))):
+    if not x._data.flags.writeable:
+        # An expanded tensor: several elements share one memory location.
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation."
+        )
+    if not (
+        GRAD.enabled
+        and (x._requires_grad or _requires_grad(args) or _requires_grad(kwargs.values()))
+    ):
         result = fn(x, *args, **kwargs)
         _check_result(x, result, name)
         np.copyto(x._data, result._data, casting="unsafe")
@@ -59,6 +68,12 @@ def inplace(fn, x, *args, **kwargs):
             "a leaf Variable that requires grad is being used in an in-place operation."
         )
     chain = x.__dict__.get("_view_chain")
+    base = x._base
+    if chain and base is not None and base._grad_fn is None and base._requires_grad:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation."
+        )
     result = fn(_snapshot(x), *args, **kwargs)
     _check_result(x, result, name)
     if result.dtype is not x.dtype:
@@ -107,7 +122,7 @@ class CopySlices(Op):
 
     def forward(ctx, base, value, chain):
         ctx.chain = chain
-        out = base.copy()
+        out = base.copy(order="K")  # the same layout, so the chain's views replay as views
         window = _replay(make_tensor(out), chain)._data
         window[...] = value
         return out

@@ -142,7 +142,9 @@ def _output(rhs, terms, ellipsis):
         counts = {}
         for c in "".join(terms):
             counts[c] = counts.get(c, 0) + 1
-        once = sorted((c for c, n in counts.items() if n == 1 and c not in ellipsis), key=_LETTERS.index)
+        once = sorted(
+            (c for c, n in counts.items() if n == 1 and c not in ellipsis), key=_LETTERS.index
+        )
         return ellipsis + "".join(once)
     out = rhs.replace("...", ellipsis)
     seen = set("".join(terms))
@@ -153,7 +155,9 @@ def _output(rhs, terms, ellipsis):
                 "operand"
             )
         if rhs.count(c) > 1:
-            raise RuntimeError(f"einsum(): output subscript {c} appears more than once in the output")
+            raise RuntimeError(
+                f"einsum(): output subscript {c} appears more than once in the output"
+            )
     return out
 
 
@@ -190,9 +194,9 @@ def einsum(equation, *operands):
     output = _output(rhs, terms, ellipsis)
     # Broadcast size-1 dims up front (views), so the op and its gradient never see them.
     operands = [
-        x.expand(tuple(sizes[c] for c in t)) if any(
-            s != sizes[c] for c, s in zip(t, x._data.shape)
-        ) else x
+        x.expand(tuple(sizes[c] for c in t))
+        if any(s != sizes[c] for c, s in zip(t, x._data.shape))
+        else x
         for t, x in zip(terms, operands)
     ]
     return Einsum.apply(*operands, terms=tuple(terms), output=output, sizes=sizes)

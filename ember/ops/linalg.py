@@ -12,7 +12,7 @@ import numpy as np
 from ember import _dtype
 from ember._tensor import Tensor
 from ember.autograd.function import Op
-from ember.ops._inplace import write_out
+from ember.ops._inplace import make_inplace, write_out
 
 __all__ = [
     "matmul",
@@ -50,6 +50,8 @@ TENSOR_METHODS = (
     "addr",
     "kron",
 )
+
+INPLACE_METHODS = ("addmm_", "addmv_", "addbmm_", "baddbmm_", "addr_")
 
 # PyTorch names dtypes two ways in these messages: C++ type names and ScalarType names.
 _CPP_NAME = {
@@ -141,39 +143,58 @@ def _check_matrix(x, what):
         raise RuntimeError(f"{what} must be a matrix")
 
 
-def _check_no_bool(a, name="addmm_impl_cpu_"):
-    if a._data.dtype == np.bool_:
-        raise NotImplementedError(f'"{name}" not implemented for \'Bool\'')
+def _check_no_bool(dtype, name="addmm_impl_cpu_"):
+    if dtype == np.bool_:
+        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
 
 
-def _check_mm(a, b):
-    """mm's checks on two matrices (also used where matmul reduces to mm)."""
-    if a._data.dtype != b._data.dtype:
-        raise RuntimeError(
-            "expected m1 and m2 to have the same dtype, but got: "
-            f"{_CPP_NAME[_name(a)]} != {_CPP_NAME[_name(b)]}"
-        )
-    sa, sb = a._data.shape, b._data.shape
+def _dtype_names(table, *dtypes):
+    return [table[_dtype.from_numpy_dtype(d).name] for d in dtypes]
+
+
+def _check_mm(sa, sb, da, db):
+    """mm's checks on matrix shapes ``sa``, ``sb`` and numpy dtypes ``da``, ``db``."""
+    if da != db:
+        x, y = _dtype_names(_CPP_NAME, da, db)
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {x} != {y}")
     if sa[-1] != sb[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(sa)} and {_shape_str(sb)})"
         )
-    _check_no_bool(a)
+    _check_no_bool(da)
 
 
-def _check_mv(mat, vec, rows=None):
-    if mat._data.dtype != vec._data.dtype:
-        v, m = _SCALAR_NAME[_name(vec)], _SCALAR_NAME[_name(mat)]
+def _check_mv(sm, sv, dm, dv):
+    """mv's checks on a matrix shape ``sm`` and a vector shape ``sv``."""
+    if dm != dv:
+        m, v = _dtype_names(_SCALAR_NAME, dm, dv)
         raise RuntimeError(
             f"addmv input tensors must have the same dtype, but got {v}, {m}, and {v}"
         )
-    n, k = mat._data.shape[-2:]
-    rows = n if rows is None else rows
-    if k != vec._data.shape[0]:
-        raise RuntimeError(
-            f"size mismatch, got input ({rows}), mat ({rows}x{k}), vec ({vec._data.shape[0]})"
-        )
-    _check_no_bool(mat, "addmv_impl_cpu")
+    n, k = sm
+    if k != sv[0]:
+        raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{k}), vec ({sv[0]})")
+    _check_no_bool(dm, "addmv_impl_cpu")
+
+
+def _folds(a, b):
+    """Whether PyTorch's matmul folds the batch dims into one mm/mv (its ``should_fold``).
+
+    It decides which of PyTorch's messages an error carries; ember computes the same way
+    either case."""
+    larger = a._data.ndim >= b._data.ndim
+    big = a._data if larger else np.swapaxes(b._data, -1, -2)
+    small_ndim = b._data.ndim if larger else a._data.ndim
+    if not (big.ndim >= 3 and small_ndim <= 2):
+        return False
+    if (b if larger else a)._requires_grad:
+        return True
+    if a._data.ndim == 2:
+        return False
+    if big.size == 0:
+        return True
+    shape, strides = big.shape, big.strides
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(big.ndim - 2))
 
 
 def _check_dot(a, b):
@@ -195,9 +216,9 @@ def _check_dot(a, b):
     _check_no_bool(a, "dot")
 
 
-def _check_bmm(a, b, batch, n, k):
-    """bmm's checks on (batch, n, k) @ (batch', k', m), given the expected batch size."""
-    got = (batch if b._data.ndim == 2 else int(np.prod(b._data.shape[:-2])), b._data.shape[-2])
+def _check_bmm(a, b, batch, k, b_batch):
+    """bmm's checks on (batch, n, k) @ (b_batch, k', m)."""
+    got = (b_batch, b._data.shape[-2])
     if got != (batch, k):
         raise RuntimeError(
             "Expected size for first two dimensions of batch2 tensor to be: "
@@ -235,25 +256,26 @@ def matmul(input, other, *, out=None):
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D"
         )
+    sa, sb, ta, tb = input._data.shape, other._data.shape, input._data.dtype, other._data.dtype
     if da == 1 and db == 1:
         _check_dot(input, other)
     elif da == 2 and db == 1:
-        _check_mv(input, other)
+        _check_mv(sa, sb, ta, tb)
     elif da == 1 and db == 2:
-        _check_mm(input.unsqueeze(0), other)
-    elif db <= 2:
-        # PyTorch folds (..., n, k) into a matrix here; its messages show the folded shape.
-        rows = int(np.prod(input._data.shape[:-1]))
-        folded = input.reshape(rows, input._data.shape[-1])
-        if db == 1:
-            _check_mv(folded, other, rows)
+        _check_mm((1,) + sa, sb, ta, tb)
+    elif _folds(input, other):
+        # PyTorch multiplies the folded (..., n, k) -> (rows, k) matrix; its messages show it.
+        if da >= db:
+            folded = (int(np.prod(sa[:-1])), sa[-1])
+            _check_mv(folded, sb, ta, tb) if db == 1 else _check_mm(folded, sb, ta, tb)
         else:
-            _check_mm(folded, other)
+            # other.mT folded, times input.mT (or input, when 1-D).
+            folded = (int(np.prod(sb[:-2])) * sb[-1], sb[-2])
+            _check_mv(folded, sa, tb, ta) if da == 1 else _check_mm(folded, sa[::-1], tb, ta)
     else:
-        sa = input._data.shape if da > 1 else (1,) + input._data.shape
-        batch_a, batch_b = sa[:-2], other._data.shape[:-2]
-        batch = int(np.prod(_broadcast_batch(batch_a, batch_b)))
-        _check_bmm(input, other, batch, sa[-2], sa[-1])
+        sa = sa if da > 1 else (1,) + sa
+        batch = int(np.prod(_broadcast_batch(sa[:-2], sb[:-2])))
+        _check_bmm(input, other, batch, sa[-1], batch)
     return write_out(MatMul.apply(input, other), out, "matmul")
 
 
@@ -261,7 +283,7 @@ def mm(input, mat2, *, out=None):
     """Product of two matrices."""
     _check_matrix(input, "self")
     _check_matrix(mat2, "mat2")
-    _check_mm(input, mat2)
+    _check_mm(input._data.shape, mat2._data.shape, input._data.dtype, mat2._data.dtype)
     return write_out(MatMul.apply(input, mat2), out, "mm")
 
 
@@ -271,8 +293,8 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2._data.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
-    b, n, k = input._data.shape
-    _check_bmm(input, mat2, b, n, k)
+    b, _, k = input._data.shape
+    _check_bmm(input, mat2, b, k, mat2._data.shape[0])
     return write_out(MatMul.apply(input, mat2), out, "bmm")
 
 
@@ -280,10 +302,9 @@ def mv(input, vec, *, out=None):
     """Matrix-vector product."""
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(
-            "vector + matrix @ vector expected, got 1, "
-            f"{input._data.ndim}, {vec._data.ndim}"
+            f"vector + matrix @ vector expected, got 1, {input._data.ndim}, {vec._data.ndim}"
         )
-    _check_mv(input, vec)
+    _check_mv(input._data.shape, vec._data.shape, input._data.dtype, vec._data.dtype)
     return write_out(MatMul.apply(input, vec), out, "mv")
 
 
@@ -348,8 +369,21 @@ def _scaled_sum(input, product, beta, alpha):
         product = product * alpha
     if beta != 0:
         product = (input if beta == 1 else input * beta) + product
+    elif input._requires_grad:
+        product = _IgnoreInput.apply(product, input)
     # Integer products keep their dtype under float alpha/beta, as in PyTorch.
     return product if product.dtype is dtype else product.to(dtype)
+
+
+class _IgnoreInput(Op):
+    """Passes ``product`` through; ``input`` (scaled by beta=0) gets a zero gradient, as in
+    PyTorch, without its values (nan or inf) reaching the result."""
+
+    def forward(ctx, product, input):
+        return product
+
+    def backward(ctx, grad):
+        return grad, grad * 0
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
@@ -366,7 +400,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
             "mat1 and mat2 must have the same dtype, but got "
             f"{_SCALAR_NAME[_name(mat1)]} and {_SCALAR_NAME[_name(mat2)]}"
         )
-    _check_mm(mat1, mat2)
+    _check_mm(mat1._data.shape, mat2._data.shape, mat1._data.dtype, mat2._data.dtype)
     shape = (mat1._data.shape[0], mat2._data.shape[1])
     input.expand(shape)
     return write_out(_scaled_sum(input, MatMul.apply(mat1, mat2), beta, alpha), out, "addmm")
@@ -398,8 +432,8 @@ def _check_batches(input, batch1, batch2):
     for x, name in ((batch1, "batch1"), (batch2, "batch2")):
         if x._data.ndim != 3:
             raise RuntimeError(f"{name} must be a 3D tensor")
-    b, n, k = batch1._data.shape
-    _check_bmm(batch1, batch2, b, n, k)
+    b, _, k = batch1._data.shape
+    _check_bmm(batch1, batch2, b, k, batch2._data.shape[0])
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
@@ -452,9 +486,7 @@ def _tensordot_dims(dims, na, nb):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
         if dims > min(na, nb):
-            raise RuntimeError(
-                f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}"
-            )
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
         return list(range(-dims, 0)), list(range(dims))
     da, db = dims
     da = [da] if isinstance(da, int) else list(da)
@@ -491,3 +523,10 @@ def tensordot(a, b, dims=2, out=None):
     a2 = a.permute(free_a + da).reshape(rows, size)
     b2 = b.permute(db + free_b).reshape(size, cols)
     return write_out(MatMul.apply(a2, b2).reshape(out_shape), out, "tensordot")
+
+
+addmm_ = make_inplace(addmm)
+addmv_ = make_inplace(addmv)
+addbmm_ = make_inplace(addbmm)
+baddbmm_ = make_inplace(baddbmm)
+addr_ = make_inplace(addr)

@@ -1,15 +1,57 @@
-"""Reductions: sum, mean and the shape helper ``sum_to_size`` that the engine relies on."""
+"""Reductions: sum, mean, prod, var/std, logsumexp, norm, all/any, count_nonzero, the NaN-aware
+nansum/nanmean, and the shape helper ``sum_to_size`` that the engine relies on.
+
+Each reduction is one NumPy call forward; ``dim`` is None (all dims), an int or a tuple, and
+negative dims count from the end.
+"""
+
+import builtins
+import warnings
 
 import numpy as np
 
 from ember import _dtype
+from ember._tensor import make_tensor
 from ember.autograd.function import Op
-from ember.ops._common import wrap_dims
-from ember.ops._inplace import write_out
+from ember.ops._common import float_input, wrap_dims
+from ember.ops._inplace import _TORCH_NAME, write_out
+from ember.ops.cumulative import products_of_others
+from ember.ops.elementwise import where
+from ember.ops.extrema import reduce_dims
 
-__all__ = ["sum", "mean", "sum_to_size"]
+__all__ = [
+    "sum",
+    "mean",
+    "prod",
+    "var",
+    "std",
+    "var_mean",
+    "std_mean",
+    "logsumexp",
+    "norm",
+    "all",
+    "any",
+    "count_nonzero",
+    "nansum",
+    "nanmean",
+    "sum_to_size",
+]
 
-TENSOR_METHODS = ("sum", "mean", "sum_to_size")
+TENSOR_METHODS = (
+    "sum",
+    "mean",
+    "prod",
+    "var",
+    "std",
+    "logsumexp",
+    "norm",
+    "all",
+    "any",
+    "count_nonzero",
+    "nansum",
+    "nanmean",
+    "sum_to_size",
+)
 
 
 def _kept_shape(shape, dims):
@@ -17,11 +59,22 @@ def _kept_shape(shape, dims):
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
 
+def _count(shape, dims):
+    n = 1
+    for d in dims:
+        n *= shape[d]
+    return n
+
+
+# ---- sum and mean ---------------------------------------------------------------------------
+
+
 class Sum(Op):
     def forward(ctx, x, dims, keepdim, dtype):
         ctx.shape = x.shape
         ctx.kept = _kept_shape(x.shape, dims)
-        return np.sum(x, axis=dims, keepdims=keepdim, dtype=dtype)
+        # ufunc.reduce: np.sum's Python-level dispatch costs more than a small sum itself.
+        return np.add.reduce(x, axis=dims, dtype=dtype, keepdims=keepdim)
 
     def backward(ctx, grad):
         return grad.reshape(ctx.kept).expand(ctx.shape)
@@ -30,40 +83,32 @@ class Sum(Op):
 def _sum_dtype(x, dtype):
     if dtype is not None:
         return _dtype.as_dtype(dtype).np
-    if x._data.dtype.kind in "iub":
+    if x.dtype.kind in "iub":
         return np.int64  # integer and bool sums are int64, as in PyTorch
-    return x._data.dtype
+    return x.dtype
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum over ``dim`` (None: all dims; int or tuple; negative allowed)."""
-    if isinstance(dim, (list, tuple)) and len(dim) == 0:
-        dim = None
-    dims = wrap_dims(dim, input._data.ndim)
-    return write_out(Sum.apply(input, dims=dims, keepdim=keepdim, dtype=_sum_dtype(input, dtype)), out, "sum")
+    x = input._data
+    dims = tuple(range(x.ndim)) if dim is None else reduce_dims(dim, x.ndim)
+    result = Sum.apply(input, dims=dims, keepdim=keepdim, dtype=_sum_dtype(x, dtype))
+    return result if out is None else write_out(result, out, "sum")
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Arithmetic mean over ``dim``; integer inputs need an explicit floating ``dtype``."""
     if dtype is not None:
         input = input.to(dtype)
-    if not (input.dtype.is_floating_point):
+    if not input.dtype.is_floating_point:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {_dtype_name(input.dtype)}"
+            f"or complex dtype. Got: {_TORCH_NAME[input.dtype]}"
         )
-    if isinstance(dim, (list, tuple)) and len(dim) == 0:
-        dim = None
-    dims = wrap_dims(dim, input._data.ndim)
-    count = 1
-    for d in dims:
-        count *= input._data.shape[d]
+    dims = reduce_dims(dim, input._data.ndim)
+    count = _count(input._data.shape, dims)
     total = Sum.apply(input, dims=dims, keepdim=keepdim, dtype=input._data.dtype)
     return write_out(total / count if count else total * float("nan"), out, "mean")
-
-
-def _dtype_name(d):
-    return d.name.capitalize() if d.name != "int64" else "Long"
 
 
 def sum_to_size(input, *size):
@@ -77,3 +122,274 @@ def sum_to_size(input, *size):
     )
     out = Sum.apply(input, dims=dims, keepdim=True, dtype=input._data.dtype)
     return out.reshape(shape) if lead or out._data.shape != tuple(shape) else out
+
+
+# ---- prod -----------------------------------------------------------------------------------
+
+
+class Prod(Op):
+    save_inputs = True
+    save_output = True
+
+    def forward(ctx, x, dims, keepdim, dtype):
+        ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
+        return np.multiply.reduce(x, axis=dims, dtype=dtype, keepdims=keepdim)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        grad = grad.reshape(ctx.kept)
+        if not (x._data == 0).any():
+            return grad * ctx.output.reshape(ctx.kept) / x
+        # With zeros, the product of the other elements (no division), as PyTorch does.
+        return grad * _products_of_others(x, ctx.dims)
+
+
+def _products_of_others(x, dims):
+    """For each element, the product of the other elements of its slice over ``dims``."""
+    nd = x._data.ndim
+    if nd == 0:
+        return make_tensor(np.ones((), x._data.dtype))
+    rest = [d for d in range(nd) if d not in dims]
+    perm = rest + list(dims)
+    moved = x.permute(perm)
+    lead = moved._data.shape[: len(rest)]
+    others = products_of_others(moved.reshape(*lead, -1), len(rest))
+    inverse = [perm.index(d) for d in range(nd)]
+    return others.reshape(moved._data.shape).permute(inverse)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Product over all elements, or over the int ``dim``; integer and bool inputs give int64."""
+    if dim is not None and not isinstance(dim, (int, np.integer)):
+        raise TypeError(
+            f"prod(): argument 'dim' must be int, not {type(dim).__name__} (prod reduces one "
+            "dim at a time)"
+        )
+    dims = reduce_dims(dim, input._data.ndim)
+    result = Prod.apply(input, dims=dims, keepdim=keepdim, dtype=_sum_dtype(input._data, dtype))
+    return write_out(result, out, "prod")
+
+
+# ---- var and std ----------------------------------------------------------------------------
+
+
+def _var_args(name, dim, unbiased, keepdim, correction):
+    """PyTorch's overloads: ``(dim, unbiased, keepdim)``, ``(unbiased)`` and ``correction=``."""
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise TypeError(f"{name}() got both 'unbiased' and 'correction'; pass only one")
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    return dim, correction
+
+
+class Var(Op):
+    save_inputs = True
+
+    def forward(ctx, x, dims, denom, keepdim):
+        ctx.dims, ctx.kept, ctx.denom = dims, _kept_shape(x.shape, dims), denom
+        with np.errstate(divide="ignore", invalid="ignore"):
+            centered = x - np.mean(x, axis=dims, keepdims=True) if x.size else x
+            return np.sum(centered * centered, axis=dims, keepdims=keepdim) / x.dtype.type(
+                ctx.denom
+            )
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return _var_backward(x, grad.reshape(ctx.kept), ctx.dims, ctx.denom)
+
+
+def _denominator(input, dims, correction, name):
+    """``N - correction`` (at least 0), with PyTorch's warning when it is not positive."""
+    denom = _count(input._data.shape, dims) - correction
+    if denom <= 0:
+        warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+            "reduction factor (input numel divided by output numel).",
+            UserWarning,
+            stacklevel=3,
+        )
+    return builtins.max(denom, 0)
+
+
+def _var_backward(x, grad, dims, denom):
+    scale = 2.0 / denom if denom else float("inf")
+    return grad * (x - x.mean(dims, keepdim=True)) * scale
+
+
+class Std(Op):
+    save_inputs = True
+    save_output = True
+
+    def forward(ctx, x, dims, denom, keepdim):
+        variance = Var.forward(ctx, x, dims, denom, keepdim)
+        return np.sqrt(variance)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        std = ctx.output.reshape(ctx.kept)
+        # d std = d var / (2 std), taken as 0 where std is 0, as in PyTorch.
+        zero = make_tensor(std._data == 0)
+        grad_var = where(zero, 0.0, grad.reshape(ctx.kept) / (2 * where(zero, 1.0, std)))
+        return _var_backward(x, grad_var, ctx.dims, ctx.denom)
+
+
+def _check_float(input, name):
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{name} only support floating point and complex dtypes")
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    """Variance over ``dim`` with ``correction`` (1, Bessel's, by default; ``unbiased=False``
+    is 0)."""
+    _check_float(input, "std and var")
+    dim, correction = _var_args("var", dim, unbiased, keepdim, correction)
+    dims = reduce_dims(dim, input._data.ndim)
+    denom = _denominator(input, dims, correction, "var")
+    result = Var.apply(input, dims=dims, denom=denom, keepdim=keepdim)
+    return write_out(result, out, "var")
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    """Standard deviation over ``dim``; see :func:`var` for ``correction``."""
+    _check_float(input, "std and var")
+    dim, correction = _var_args("std", dim, unbiased, keepdim, correction)
+    dims = reduce_dims(dim, input._data.ndim)
+    denom = _denominator(input, dims, correction, "std")
+    result = Std.apply(input, dims=dims, denom=denom, keepdim=keepdim)
+    return write_out(result, out, "std")
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    """``(var, mean)`` over ``dim``."""
+    _check_float(input, "std and var")
+    dim, correction = _var_args("var_mean", dim, unbiased, keepdim, correction)
+    result = (var(input, dim, correction=correction, keepdim=keepdim), mean(input, dim, keepdim))
+    return result if out is None else _write_pair(result, out, "var_mean")
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    """``(std, mean)`` over ``dim``."""
+    _check_float(input, "std and var")
+    dim, correction = _var_args("std_mean", dim, unbiased, keepdim, correction)
+    result = (std(input, dim, correction=correction, keepdim=keepdim), mean(input, dim, keepdim))
+    return result if out is None else _write_pair(result, out, "std_mean")
+
+
+def _write_pair(result, out, name):
+    return tuple(write_out(r, o, name) for r, o in zip(result, out))
+
+
+# ---- logsumexp and norm ---------------------------------------------------------------------
+
+
+class LogSumExp(Op):
+    save_inputs = True
+    save_output = True
+
+    def forward(ctx, x, dims, keepdim):
+        ctx.kept = _kept_shape(x.shape, dims)
+        # Shift by the max for stability; an infinite max shifts by 0 (inf stays inf).
+        top = np.max(x, axis=dims, keepdims=True, initial=-np.inf)
+        top = np.where(np.isfinite(top), top, 0)
+        with np.errstate(divide="ignore"):
+            out = np.log(np.sum(np.exp(x - top), axis=dims, keepdims=True)) + top
+        return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in dims])
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad.reshape(ctx.kept) * (x - ctx.output.reshape(ctx.kept)).exp()
+
+
+def logsumexp(input, dim, keepdim=False, *, out=None):
+    """``log(sum(exp(input)))`` over ``dim``, computed stably; integers give the default float."""
+    input = float_input(input)
+    dims = reduce_dims(dim, input._data.ndim)
+    return write_out(LogSumExp.apply(input, dims=dims, keepdim=keepdim), out, "logsumexp")
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """``torch.norm``: a vector p-norm over ``dim`` (all dims when None) for a number ``p``;
+    'fro' is the 2-norm over ``dim`` (at most 2 dims); 'nuc' is the nuclear matrix norm."""
+    from ember import linalg
+
+    dims = None if dim is None else ([dim] if isinstance(dim, (int, np.integer)) else list(dim))
+    if isinstance(p, str):
+        if p == "fro" and (dims is None or len(dims) <= 2):
+            return linalg.vector_norm(input, 2, dims, keepdim, dtype=dtype, out=out)
+        dims = list(range(input._data.ndim)) if dims is None else dims
+        return linalg.matrix_norm(input, p, dims, keepdim, dtype=dtype, out=out)
+    p = 2.0 if p is None else p
+    return linalg.vector_norm(input, p, dims, keepdim, dtype=dtype, out=out)
+
+
+# ---- logical reductions and counts ----------------------------------------------------------
+
+
+def _logical(input, dim, keepdim, out, reduce, name):
+    x = input._data
+    if isinstance(dim, (tuple, list)) and len(dim) == 0:
+        result = x.astype(bool)  # an empty dim list reduces nothing, as in PyTorch
+    else:
+        result = reduce(x, axis=wrap_dims(dim, x.ndim), keepdims=keepdim)
+    # uint8 inputs keep their dtype, as in PyTorch.
+    result = np.asarray(result, np.uint8 if x.dtype == np.uint8 else np.bool_)
+    return write_out(make_tensor(result), out, name)
+
+
+def all(input, dim=None, keepdim=False, *, out=None):
+    """Whether every element (over ``dim``) is nonzero."""
+    return _logical(input, dim, keepdim, out, np.all, "all")
+
+
+def any(input, dim=None, keepdim=False, *, out=None):
+    """Whether any element (over ``dim``) is nonzero."""
+    return _logical(input, dim, keepdim, out, np.any, "any")
+
+
+def count_nonzero(input, dim=None):
+    """The number of nonzero elements over ``dim`` (all dims when None), as int64."""
+    dims = reduce_dims(dim, input._data.ndim)
+    counted = np.count_nonzero(input._data, axis=dims) if dims else (input._data != 0)
+    return make_tensor(np.asarray(counted, np.int64))
+
+
+# ---- NaN-aware reductions -------------------------------------------------------------------
+
+
+class NanSum(Op):
+    save_inputs = True
+
+    def forward(ctx, x, dims, keepdim, dtype):
+        ctx.kept = _kept_shape(x.shape, dims)
+        return np.nansum(x, axis=dims, keepdims=keepdim, dtype=dtype)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        present = make_tensor((~np.isnan(x._data)).astype(x._data.dtype))  # NaNs get 0
+        return grad.reshape(ctx.kept) * present
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Sum over ``dim`` treating NaN as zero."""
+    if input._data.dtype.kind != "f":
+        return sum(input, dim, keepdim, dtype=dtype, out=out)
+    dims = reduce_dims(dim, input._data.ndim)
+    result = NanSum.apply(input, dims=dims, keepdim=keepdim, dtype=_sum_dtype(input._data, dtype))
+    return write_out(result, out, "nansum")
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Mean over ``dim`` of the non-NaN elements."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(
+            "nanmean(): expected input to have floating point or complex dtype but got "
+            f"{_TORCH_NAME[input.dtype]}"
+        )
+    dims = reduce_dims(dim, input._data.ndim)
+    present = np.sum(~np.isnan(input._data), axis=dims, keepdims=keepdim)
+    total = NanSum.apply(input, dims=dims, keepdim=keepdim, dtype=input._data.dtype)
+    return write_out(total / make_tensor(present.astype(input._data.dtype)), out, "nanmean")

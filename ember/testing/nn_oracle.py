@@ -65,7 +65,14 @@ def _check_state_keys(ember_module, torch_module):
 
 
 def check_module(
-    ember_module, torch_module, *inputs, train=True, rtol=1e-7, atol=1e-9, grad=True, seed=0,
+    ember_module,
+    torch_module,
+    *inputs,
+    train=True,
+    rtol=1e-7,
+    atol=1e-9,
+    grad=True,
+    seed=0,
     kwargs=None,
 ):
     """Compare ``ember_module`` with ``torch_module`` on ``inputs``; returns both outputs."""

@@ -62,7 +62,13 @@ def _check_count(new, old, what):
 
 
 def _as_tuple(result):
-    return result if isinstance(result, tuple) else tuple(result) if isinstance(result, list) else (result,)
+    return (
+        result
+        if isinstance(result, tuple)
+        else tuple(result)
+        if isinstance(result, list)
+        else (result,)
+    )
 
 
 class _OutputHook(Function):

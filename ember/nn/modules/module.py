@@ -389,7 +389,7 @@ class Module:
         if recurse:
             for module in self.children():
                 module._apply(fn)
-        for key, param in self._parameters.items():
+        for param in self._parameters.values():
             if param is None:
                 continue
             with no_grad():
@@ -404,7 +404,7 @@ class Module:
         return self
 
     def to(self, *args, **kwargs):
-        """Move and/or cast parameters and buffers: ``to(dtype)``, ``to(device)``, ``to(tensor)``."""
+        """Cast parameters and buffers: ``to(dtype)``, ``to(device)``, ``to(tensor)``."""
         dtype = kwargs.pop("dtype", None)
         device = kwargs.pop("device", None)
         kwargs.pop("non_blocking", None)
@@ -531,18 +531,34 @@ class Module:
         return destination
 
     def _load_from_state_dict(
-        self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        self,
+        state_dict,
+        prefix,
+        local_metadata,
+        strict,
+        missing_keys,
+        unexpected_keys,
         error_msgs,
     ):
         """Copy this module's own entries from ``state_dict``, recording what does not fit."""
         for hook in self._load_state_dict_pre_hooks.values():
-            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
-                 error_msgs)
+            hook(
+                state_dict,
+                prefix,
+                local_metadata,
+                strict,
+                missing_keys,
+                unexpected_keys,
+                error_msgs,
+            )
         persistent = {
             k: v for k, v in self._buffers.items() if k not in self._non_persistent_buffers_set
         }
-        local_state = {k: v for k, v in itertools.chain(self._parameters.items(),
-                                                        persistent.items()) if v is not None}
+        local_state = {
+            k: v
+            for k, v in itertools.chain(self._parameters.items(), persistent.items())
+            if v is not None
+        }
         assign = local_metadata.get("assign_to_params_buffers", False)
         for name, param in local_state.items():
             key = prefix + name
@@ -588,7 +604,7 @@ class Module:
             for key in state_dict:
                 if not key.startswith(prefix) or key == extra_key:
                     continue
-                head = key[len(prefix):].split(".", 1)
+                head = key[len(prefix) :].split(".", 1)
                 if len(head) > 1:
                     if head[0] not in self._modules:
                         unexpected_keys.append(key)
@@ -652,9 +668,7 @@ class Module:
     def register_load_state_dict_pre_hook(self, hook):
         """``hook(module, state_dict, prefix, local_metadata, strict, missing, unexpected,
         errors)`` runs before this module loads its entries."""
-        return HookHandle.add(
-            self._load_state_dict_pre_hooks, lambda *args: hook(self, *args)
-        )
+        return HookHandle.add(self._load_state_dict_pre_hooks, lambda *args: hook(self, *args))
 
     def _register_load_state_dict_pre_hook(self, hook, with_module=False):
         if with_module:
@@ -750,10 +764,14 @@ class Module:
 
 
 def _typename(obj):
+    if isinstance(obj, Tensor) and not isinstance(obj, Parameter):
+        from ember._tensor import _TYPE_NAMES
+
+        return "ember." + _TYPE_NAMES[obj.dtype]
     t = type(obj)
     if t.__module__ in ("builtins", None):
         return t.__qualname__
-    return t.__module__.replace("ember.", "torch.", 1) + "." + t.__qualname__
+    return t.__module__ + "." + t.__qualname__
 
 
 def _check_name(module, name, kind, table):

@@ -1,1 +1,15 @@
 """``ember.nn.utils``: gradient clipping, parameter vectors, rnn packing."""
+
+# ---- clip_grad, convert_parameters (nn-A) ----
+from ember.nn.utils.clip_grad import (
+    clip_grad_norm_,
+    clip_grad_value_,
+    clip_grads_with_norm_,
+    get_total_norm,
+)
+from ember.nn.utils.convert_parameters import parameters_to_vector, vector_to_parameters
+
+# isort: split
+# ---- rnn (nn-C) ----
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -5,7 +5,10 @@ from ember.testing.op_db.opinfo import OpInfo
 
 __all__ = ["OpInfo", "all_ops"]
 
-FAMILY_MODULES = ("elementwise", "reduction", "shape")
+FAMILY_MODULES = ("elementwise", "reduction", "shape", "linalg", "sorting")
+FAMILY_MODULES += ("unary_math", "comparison")
+FAMILY_MODULES += ("activation",)
+FAMILY_MODULES += ("indexing",)
 
 
 def all_ops():

@@ -1,0 +1,66 @@
+"""The ``torch.*`` spellings of linear algebra (``torch.det``, ``torch.norm``, ``torch.svd``...)
+and their Tensor methods, as thin wrappers over ember.linalg."""
+
+import numpy as np
+
+from ember._tensor import make_tensor
+from ember.linalg._results import linalg_slogdet, svd_result
+from ember.linalg.decompositions import det as _det
+from ember.linalg.decompositions import inv
+from ember.linalg.decompositions import slogdet as _slogdet
+from ember.linalg.decompositions import svd as _svd
+from ember.linalg.functions import pinv
+from ember.linalg.norms import matrix_norm, vector_norm
+from ember.ops._inplace import write_out
+
+__all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "norm", "svd"]
+
+TENSOR_METHODS = ("det", "logdet", "slogdet", "inverse", "pinverse", "norm", "svd")
+
+
+def det(input):
+    """Alias of ``linalg.det``."""
+    return _det(input)
+
+
+def logdet(input):
+    """log(det(input)): nan for a negative determinant, -inf for a zero one."""
+    sign, logabsdet = _slogdet(input)
+    # log(sign) is a constant: 0 for +1, nan for -1 (as PyTorch's logdet).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return logabsdet + make_tensor(np.log(sign._data))
+
+
+def slogdet(input):
+    """Alias of ``linalg.slogdet`` (a ``(sign, logabsdet)`` tuple)."""
+    return linalg_slogdet(*_slogdet(input))
+
+
+def inverse(input, *, out=None):
+    """Alias of ``linalg.inv``."""
+    return inv(input, out=out)
+
+
+def pinverse(input, rcond=1e-15):
+    """Pseudo-inverse with a relative cut-off ``rcond``."""
+    return pinv(input, rtol=rcond)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """``torch.norm``: 'fro' and numbers are vector norms over ``dim``; 'nuc' a matrix norm."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if p == "nuc":
+        result = matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+    else:
+        p = 2 if p == "fro" else p
+        result = vector_norm(input, p, dim, keepdim, dtype=dtype)
+    return write_out(result, out, "norm")
+
+
+def svd(input, some=True, compute_uv=True, *, out=None):
+    """``torch.svd``: (U, S, V) with V (not Vh); ``some`` gives the reduced factors."""
+    u, s, vh = _svd(input, full_matrices=not some)
+    if not compute_uv:
+        return svd_result(u * 0, s, vh.mT * 0)
+    return svd_result(u, s, vh.mT)

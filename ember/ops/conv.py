@@ -1,0 +1,185 @@
+"""Convolution: conv1d/2d/3d and conv_transpose1d/2d/3d.
+
+Note [convolution as three bilinear ops]
+A convolution ``y = B(x, w)`` is bilinear in the input and the weight. Its gradients are the
+two adjoints: ``gx = Bt_x(gy, w)`` (the transposed convolution) and ``gw = Bt_w(x, gy)`` (the
+weight gradient). The three ops ``_Conv``, ``_ConvTranspose`` and ``_ConvWeight`` share one
+geometry and each one's gradients are the other two, so every order of derivative stays inside
+this set. The forward is im2col (a strided view copied once into ``(N, groups, C/g * K, L)``)
+and one batched GEMM with the weight; the transposed convolution is a GEMM followed by col2im
+(``scatter_windows``).
+"""
+
+import numpy as np
+
+from ember.autograd.function import Op
+from ember.ops._conv_args import conv_geometry, conv_transpose_geometry, squeeze0, unbatched
+from ember.ops._windows import padded, scatter_windows, windows
+
+__all__ = [
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+]
+
+TENSOR_METHODS = ()
+
+
+def _cols(x, geom, groups):
+    """im2col: ``x`` (N, C, *in) -> (N, groups, C/g * K, L), one copy."""
+    n, c = x.shape[:2]
+    win = windows(padded(x, geom), geom)  # (N, C, *kernel, *out)
+    return win.reshape(n, groups, -1, int(np.prod(geom.out_size)))
+
+
+def _conv(x, w, b, geom, groups):
+    """B(x, w): (N, C, *in) x (O, C/g, *k) -> (N, O, *out)."""
+    n = x.shape[0]
+    o = w.shape[0]
+    y = np.matmul(w.reshape(groups, o // groups, -1), _cols(x, geom, groups))
+    y = y.reshape((n, o) + geom.out_size)
+    if b is not None:
+        y += b.reshape((o,) + (1,) * len(geom.kernel))
+    return y
+
+
+def _conv_transpose(u, w, b, geom, groups):
+    """Bt_x(u, w): (N, O, *out) x (O, C/g, *k) -> (N, C, *in)."""
+    n, o = u.shape[:2]
+    wg = w.reshape(groups, o // groups, -1)
+    cols = np.matmul(wg.transpose(0, 2, 1), u.reshape(n, groups, o // groups, -1))
+    c = w.shape[1] * groups
+    cols = cols.reshape((n, c) + geom.kernel + geom.out_size)
+    z = np.ascontiguousarray(scatter_windows(cols, geom))
+    if b is not None:
+        z += b.reshape((c,) + (1,) * len(geom.kernel))
+    return z
+
+
+def _conv_weight(x, u, geom, groups, w_shape):
+    """Bt_w(x, u): (N, C, *in) x (N, O, *out) -> (O, C/g, *k)."""
+    n, o = u.shape[:2]
+    cols = _cols(x, geom, groups)  # (N, g, CgK, L)
+    ug = u.reshape(n, groups, o // groups, -1)
+    # One GEMM per group, contracting over batch and positions together.
+    gw = np.einsum("ngol,ngkl->gok", ug, cols, optimize=True)
+    return gw.reshape(w_shape)
+
+
+def _bias_grad(grad, nsp):
+    dims = (0,) + tuple(range(2, 2 + nsp))
+    return grad.sum(dims)
+
+
+class _Conv(Op):
+    save_inputs = True
+
+    def forward(ctx, x, w, b, *, geom, groups):
+        ctx.geom, ctx.groups = geom, groups
+        return _conv(x, w, b, geom, groups)
+
+    def backward(ctx, grad):
+        x, w, b = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        geom, groups = ctx.geom, ctx.groups
+        gx = _ConvTranspose.apply(grad, w, None, geom=geom, groups=groups) if need_x else None
+        gw = _ConvWeight.apply(x, grad, geom=geom, groups=groups) if need_w else None
+        gb = _bias_grad(grad, len(geom.kernel)) if need_b else None
+        return gx, gw, gb
+
+
+class _ConvTranspose(Op):
+    save_inputs = True
+
+    def forward(ctx, u, w, b, *, geom, groups):
+        ctx.geom, ctx.groups = geom, groups
+        return _conv_transpose(u, w, b, geom, groups)
+
+    def backward(ctx, grad):
+        u, w, b = ctx.saved_tensors
+        need_u, need_w, need_b = ctx.needs_input_grad
+        geom, groups = ctx.geom, ctx.groups
+        gu = _Conv.apply(grad, w, None, geom=geom, groups=groups) if need_u else None
+        gw = _ConvWeight.apply(grad, u, geom=geom, groups=groups) if need_w else None
+        gb = _bias_grad(grad, len(geom.kernel)) if need_b else None
+        return gu, gw, gb
+
+
+class _ConvWeight(Op):
+    save_inputs = True
+
+    def forward(ctx, x, u, *, geom, groups):
+        ctx.geom, ctx.groups = geom, groups
+        n_o = u.shape[1]
+        ctx.w_shape = (n_o, x.shape[1] // groups) + geom.kernel
+        return _conv_weight(x, u, geom, groups, ctx.w_shape)
+
+    def backward(ctx, grad):
+        x, u = ctx.saved_tensors
+        need_x, need_u = ctx.needs_input_grad
+        geom, groups = ctx.geom, ctx.groups
+        gx = _ConvTranspose.apply(u, grad, None, geom=geom, groups=groups) if need_x else None
+        gu = _Conv.apply(x, grad, None, geom=geom, groups=groups) if need_u else None
+        return gx, gu
+
+
+def _convnd(nsp, name, input, weight, bias, stride, padding, dilation, groups):
+    batched = unbatched(input, nsp, name)
+    x = input if batched else input.unsqueeze(0)
+    geom, x = conv_geometry(x, weight, bias, stride, padding, dilation, groups, nsp)
+    out = _Conv.apply(x, weight, bias, geom=geom, groups=groups)
+    return out if batched else squeeze0(out)
+
+
+def _conv_transposend(nsp, name, input, weight, bias, stride, padding, output_padding, groups,
+                      dilation):  # fmt: skip
+    batched = unbatched(input, nsp, name)
+    x = input if batched else input.unsqueeze(0)
+    geom = conv_transpose_geometry(
+        x, weight, bias, stride, padding, output_padding, groups, dilation, nsp
+    )
+    out = _ConvTranspose.apply(x, weight, bias, geom=geom, groups=groups)
+    return out if batched else squeeze0(out)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution (cross-correlation) over (N, C, L) or unbatched (C, L) input."""
+    return _convnd(1, "conv1d", input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution (cross-correlation) over (N, C, H, W) or unbatched (C, H, W) input."""
+    return _convnd(2, "conv2d", input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D convolution (cross-correlation) over (N, C, D, H, W) or unbatched input."""
+    return _convnd(3, "conv3d", input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv_transpose1d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """1-D transposed convolution (the gradient of conv1d with respect to its input)."""
+    args = (input, weight, bias, stride, padding, output_padding, groups, dilation)
+    return _conv_transposend(1, "conv_transpose1d", *args)
+
+
+def conv_transpose2d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """2-D transposed convolution (the gradient of conv2d with respect to its input)."""
+    args = (input, weight, bias, stride, padding, output_padding, groups, dilation)
+    return _conv_transposend(2, "conv_transpose2d", *args)
+
+
+def conv_transpose3d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """3-D transposed convolution (the gradient of conv3d with respect to its input)."""
+    args = (input, weight, bias, stride, padding, output_padding, groups, dilation)
+    return _conv_transposend(3, "conv_transpose3d", *args)
+

@@ -1,0 +1,136 @@
+"""Adadelta: an adaptive learning rate from running averages of squared grads and updates."""
+
+import numpy as np
+
+from ember.autograd.grad_mode import no_grad
+from ember.optim.optimizer import (
+    Optimizer,
+    _bump,
+    _check_lr,
+    _check_not_differentiable,
+    _effective_grad,
+    _mul_addcmul_,
+    _scalar,
+    _Scratch,
+    _step_tensor,
+    _zeros_like,
+)
+
+__all__ = ["Adadelta", "adadelta"]
+
+
+class Adadelta(Optimizer):
+    """Adadelta, as ``torch.optim.Adadelta``."""
+
+    _tensor_step = True
+
+    def __init__(
+        self,
+        params,
+        lr=1.0,
+        rho=0.9,
+        eps=1e-6,
+        weight_decay=0,
+        foreach=None,
+        *,
+        capturable=False,
+        maximize=False,
+        differentiable=False,
+    ):
+        _check_lr(lr)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_not_differentiable(differentiable)
+        defaults = {
+            "lr": lr,
+            "rho": rho,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "maximize": maximize,
+            "capturable": capturable,
+            "foreach": foreach,
+            "differentiable": differentiable,
+        }
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+
+    def step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = self._closure_loss(closure)
+        with no_grad():
+            for group in self.param_groups:
+                params, grads, square_avgs, acc_deltas, steps = [], [], [], [], []
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    params.append(p)
+                    grads.append(p.grad)
+                    state = self.state[p]
+                    if len(state) == 0:
+                        state["step"] = _step_tensor()
+                        state["square_avg"] = _zeros_like(p)
+                        state["acc_delta"] = _zeros_like(p)
+                    square_avgs.append(state["square_avg"])
+                    acc_deltas.append(state["acc_delta"])
+                    steps.append(state["step"])
+                adadelta(
+                    params,
+                    grads,
+                    square_avgs,
+                    acc_deltas,
+                    steps,
+                    lr=group["lr"],
+                    rho=group["rho"],
+                    eps=group["eps"],
+                    weight_decay=group["weight_decay"],
+                    maximize=group["maximize"],
+                    scratch=self._scratch,
+                )
+        return loss
+
+
+def adadelta(
+    params,
+    grads,
+    square_avgs,
+    acc_deltas,
+    state_steps,
+    *,
+    lr,
+    rho,
+    eps,
+    weight_decay,
+    maximize=False,
+    scratch=None,
+):
+    """Functional Adadelta: update ``params`` and the running averages in place."""
+    scratch = scratch or _Scratch()
+    lr = _scalar(lr)
+    for i, param in enumerate(params):
+        p = param._data
+        state_steps[i]._data += 1
+        g = _effective_grad(param, grads[i], weight_decay, maximize, scratch)
+        square_avg, acc_delta = square_avgs[i]._data, acc_deltas[i]._data
+        tmp = scratch.get(p, 1)
+        _mul_addcmul_(square_avg, rho, g, 1 - rho, tmp)
+        std = np.add(square_avg, eps, out=scratch.get(p, 2))
+        np.sqrt(std, out=std)
+        delta = np.add(acc_delta, eps, out=scratch.get(p, 3))
+        np.sqrt(delta, out=delta)
+        delta /= std
+        delta *= g
+        _mul_addcmul_(acc_delta, rho, delta, 1 - rho, tmp)
+        update = np.multiply(delta, -lr, out=delta)
+        p += update
+        _bump(param)

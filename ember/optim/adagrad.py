@@ -1,0 +1,143 @@
+"""Adagrad: per-coordinate learning rates from the sum of squared gradients."""
+
+import numpy as np
+
+from ember._tensor import make_tensor
+from ember.autograd.grad_mode import no_grad
+from ember.optim.optimizer import (
+    Optimizer,
+    _bump,
+    _check_lr,
+    _check_not_differentiable,
+    _effective_grad,
+    _scalar,
+    _Scratch,
+    _step_tensor,
+)
+
+__all__ = ["Adagrad", "adagrad"]
+
+
+class Adagrad(Optimizer):
+    """Adagrad, as ``torch.optim.Adagrad``."""
+
+    _tensor_step = True
+
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        lr_decay=0,
+        weight_decay=0,
+        initial_accumulator_value=0,
+        eps=1e-10,
+        foreach=None,
+        *,
+        maximize=False,
+        differentiable=False,
+        fused=None,
+    ):
+        _check_lr(lr)
+        if not 0.0 <= lr_decay:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= initial_accumulator_value:
+            raise ValueError(
+                f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
+            )
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_not_differentiable(differentiable)
+        defaults = {
+            "lr": lr,
+            "lr_decay": lr_decay,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "initial_accumulator_value": initial_accumulator_value,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
+        super().__init__(params, defaults)
+        # Adagrad creates its state up front, for every parameter, as PyTorch does.
+        for group in self.param_groups:
+            for p in group["params"]:
+                self._init_state(p)
+
+    def _init_state(self, p):
+        state = self.state[p]
+        state["step"] = _step_tensor()
+        state["sum"] = make_tensor(np.full_like(p._data, self.defaults["initial_accumulator_value"]))
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", None)
+
+    def step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = self._closure_loss(closure)
+        with no_grad():
+            for group in self.param_groups:
+                params, grads, state_sums, steps = [], [], [], []
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    params.append(p)
+                    grads.append(p.grad)
+                    state = self.state[p]
+                    if len(state) == 0:
+                        self._init_state(p)
+                    state_sums.append(state["sum"])
+                    steps.append(state["step"])
+                adagrad(
+                    params,
+                    grads,
+                    state_sums,
+                    steps,
+                    lr=group["lr"],
+                    weight_decay=group["weight_decay"],
+                    lr_decay=group["lr_decay"],
+                    eps=group["eps"],
+                    maximize=group["maximize"],
+                    scratch=self._scratch,
+                )
+        return loss
+
+
+def adagrad(
+    params,
+    grads,
+    state_sums,
+    state_steps,
+    *,
+    lr,
+    weight_decay,
+    lr_decay,
+    eps,
+    maximize=False,
+    scratch=None,
+):
+    """Functional Adagrad: update ``params`` and ``state_sums`` in place."""
+    scratch = scratch or _Scratch()
+    lr = _scalar(lr)
+    for i, param in enumerate(params):
+        p = param._data
+        step_t = state_steps[i]._data
+        step_t += 1
+        g = _effective_grad(param, grads[i], weight_decay, maximize, scratch)
+        clr = lr / (1 + (float(step_t) - 1) * lr_decay)
+        state_sum = state_sums[i]._data
+        tmp = scratch.get(p, 1)
+        state_sum += np.multiply(g, g, out=tmp)
+        std = np.sqrt(state_sum, out=tmp)
+        std += eps
+        update = np.divide(g, std, out=std)
+        update *= -clr
+        p += update
+        _bump(param)

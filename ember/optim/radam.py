@@ -1,0 +1,156 @@
+"""RAdam: Adam with a rectified variance of the adaptive learning rate."""
+
+import numpy as np
+
+from ember.autograd.grad_mode import no_grad
+from ember.optim.optimizer import (
+    Optimizer,
+    _bump,
+    _check_eps_betas_wd,
+    _check_lr,
+    _check_not_differentiable,
+    _effective_grad,
+    _lerp_,
+    _mul_addcmul_,
+    _scalar,
+    _Scratch,
+    _step_tensor,
+    _zeros_like,
+)
+
+__all__ = ["RAdam", "radam"]
+
+
+class RAdam(Optimizer):
+    """RAdam, as ``torch.optim.RAdam``."""
+
+    _tensor_step = True
+
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=0,
+        decoupled_weight_decay=False,
+        *,
+        foreach=None,
+        maximize=False,
+        capturable=False,
+        differentiable=False,
+    ):
+        _check_lr(lr)
+        _check_eps_betas_wd(eps, betas, weight_decay)
+        _check_not_differentiable(differentiable)
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "decoupled_weight_decay": decoupled_weight_decay,
+            "differentiable": differentiable,
+        }
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+            group.setdefault("capturable", False)
+
+    def step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = self._closure_loss(closure)
+        with no_grad():
+            for group in self.param_groups:
+                params, grads, exp_avgs, exp_avg_sqs, steps = [], [], [], [], []
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    params.append(p)
+                    grads.append(p.grad)
+                    state = self.state[p]
+                    if len(state) == 0:
+                        state["step"] = _step_tensor()
+                        state["exp_avg"] = _zeros_like(p)
+                        state["exp_avg_sq"] = _zeros_like(p)
+                    exp_avgs.append(state["exp_avg"])
+                    exp_avg_sqs.append(state["exp_avg_sq"])
+                    steps.append(state["step"])
+                beta1, beta2 = group["betas"]
+                radam(
+                    params,
+                    grads,
+                    exp_avgs,
+                    exp_avg_sqs,
+                    steps,
+                    beta1=beta1,
+                    beta2=beta2,
+                    lr=group["lr"],
+                    weight_decay=group["weight_decay"],
+                    eps=group["eps"],
+                    decoupled_weight_decay=group["decoupled_weight_decay"],
+                    maximize=group["maximize"],
+                    scratch=self._scratch,
+                )
+        return loss
+
+
+def radam(
+    params,
+    grads,
+    exp_avgs,
+    exp_avg_sqs,
+    state_steps,
+    *,
+    beta1,
+    beta2,
+    lr,
+    weight_decay,
+    eps,
+    decoupled_weight_decay=False,
+    maximize=False,
+    scratch=None,
+):
+    """Functional RAdam: update ``params`` and the moment buffers in place."""
+    scratch = scratch or _Scratch()
+    lr = _scalar(lr)
+    for i, param in enumerate(params):
+        p = param._data
+        step_t = state_steps[i]._data
+        step_t += 1
+        step = float(step_t)
+        coupled_wd = weight_decay
+        if weight_decay != 0 and decoupled_weight_decay:
+            p *= 1 - lr * weight_decay
+            coupled_wd = 0
+        g = _effective_grad(param, grads[i], coupled_wd, maximize, scratch)
+        exp_avg, exp_avg_sq = exp_avgs[i]._data, exp_avg_sqs[i]._data
+        tmp = scratch.get(p, 1)
+        _lerp_(exp_avg, g, 1 - beta1, tmp)
+        _mul_addcmul_(exp_avg_sq, beta2, g, 1 - beta2, tmp)
+        bias_correction1 = 1 - beta1**step
+        bias_correction2 = 1 - beta2**step
+        update = np.divide(exp_avg, bias_correction1, out=tmp)
+        update *= lr
+        # The variance of the adaptive lr is tractable only when rho_t > 5 (Liu et al.).
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+        if rho_t > 5.0:
+            rect = (
+                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+            ) ** 0.5
+            adaptive = np.sqrt(exp_avg_sq, out=scratch.get(p, 2))
+            adaptive += eps
+            np.divide(bias_correction2**0.5, adaptive, out=adaptive)
+            update *= adaptive
+            update *= rect
+        p -= update
+        _bump(param)
