@@ -1,6 +1,10 @@
 """ember: PyTorch's API on NumPy. ``import ember as torch``."""
 
+# ops first: importing it installs Tensor's methods and operators, which the rest builds on.
 from ember import autograd, ops
+
+# isort: split
+from ember import linalg, nn, optim, return_types
 from ember._device import device
 from ember._dtype import (
     bfloat16,
@@ -38,8 +42,40 @@ from ember.autograd.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-
-# ---- creation ----
+from ember.linalg._toplevel import det, inverse, logdet, pinverse, slogdet, svd
+from ember.ops.activation import log_softmax, softmax
+from ember.ops.clamping import (
+    clamp,
+    clamp_max,
+    clamp_min,
+    clip,
+    fmax,
+    fmin,
+    maximum,
+    minimum,
+)
+from ember.ops.comparison import (
+    allclose,
+    eq,
+    equal,
+    ge,
+    greater,
+    greater_equal,
+    gt,
+    isclose,
+    isfinite,
+    isinf,
+    isnan,
+    isneginf,
+    isposinf,
+    isreal,
+    le,
+    less,
+    less_equal,
+    lt,
+    ne,
+    not_equal,
+)
 from ember.ops.creation import (
     arange,
     as_tensor,
@@ -60,32 +96,8 @@ from ember.ops.creation import (
     zeros,
     zeros_like,
 )
-
-# ---- random ----
-from ember.ops.random import (
-    Generator,
-    bernoulli,
-    default_generator,
-    fill_,
-    get_rng_state,
-    initial_seed,
-    manual_seed,
-    multinomial,
-    normal,
-    poisson,
-    rand,
-    rand_like,
-    randint,
-    randint_like,
-    randn,
-    randn_like,
-    randperm,
-    seed,
-    set_rng_state,
-    zero_,
-)
-
-# ---- elementwise ----
+from ember.ops.cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
+from ember.ops.einsum import einsum
 from ember.ops.elementwise import (
     abs,
     absolute,
@@ -112,67 +124,49 @@ from ember.ops.elementwise import (
     true_divide,
     where,
 )
-from ember.ops.unary_math import (
-    acos,
-    arccos,
-    arcsin,
-    arctan,
-    arctan2,
-    asin,
-    atan,
-    atan2,
-    cos,
-    cosh,
-    erf,
-    erfc,
-    erfinv,
-    exp,
-    exp2,
-    expm1,
-    log,
-    log10,
-    log1p,
-    log2,
-    reciprocal,
-    rsqrt,
-    sigmoid,
-    sin,
-    sinh,
-    sqrt,
-    square,
-    tan,
-    tanh,
+from ember.ops.extrema import amax, amin, aminmax, argmax, argmin, max, min
+from ember.ops.indexing import (
+    argwhere,
+    index_put,
+    index_put_,
+    masked_fill,
+    masked_scatter,
+    masked_select,
+    nonzero,
+    take,
+    take_along_dim,
 )
-from ember.ops.rounding import (
-    ceil,
-    fix,
-    floor,
-    frac,
-    nan_to_num,
-    round,
-    trunc,
+from ember.ops.joining import (
+    broadcast_shapes,
+    broadcast_tensors,
+    cat,
+    concat,
+    concatenate,
+    dstack,
+    hstack,
+    meshgrid,
+    repeat_interleave,
+    stack,
+    tile,
+    vstack,
 )
-from ember.ops.comparison import (
-    allclose,
-    eq,
-    equal,
-    ge,
-    greater,
-    greater_equal,
-    gt,
-    isclose,
-    isfinite,
-    isinf,
-    isnan,
-    isneginf,
-    isposinf,
-    isreal,
-    le,
-    less,
-    less_equal,
-    lt,
-    ne,
-    not_equal,
+from ember.ops.linalg import (
+    addbmm,
+    addmm,
+    addmv,
+    addr,
+    baddbmm,
+    bmm,
+    dot,
+    ger,
+    inner,
+    kron,
+    matmul,
+    mm,
+    mv,
+    outer,
+    tensordot,
+    vdot,
 )
 from ember.ops.logical import (
     bitwise_and,
@@ -186,21 +180,29 @@ from ember.ops.logical import (
     logical_or,
     logical_xor,
 )
-from ember.ops.clamping import (
-    clamp,
-    clamp_max,
-    clamp_min,
-    clip,
-    fmax,
-    fmin,
-    maximum,
-    minimum,
+from ember.ops.random import (
+    Generator,
+    bernoulli,
+    default_generator,
+    fill_,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    multinomial,
+    normal,
+    poisson,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    seed,
+    set_rng_state,
+    zero_,
 )
-
-# ---- reduction ----
-from ember import return_types
-from ember.ops.cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
-from ember.ops.extrema import amax, amin, aminmax, argmax, argmin, max, min
+from ember.ops.rearrange import diag, diag_embed, flip, fliplr, flipud, roll, rot90, tril, triu
 from ember.ops.reduction import (
     all,
     any,
@@ -217,24 +219,24 @@ from ember.ops.reduction import (
     var,
     var_mean,
 )
-from ember.ops.sorting import argsort, kthvalue, median, mode, msort, nanmedian, sort, topk
-
-# ---- shape ----
-from ember.ops.joining import (
-    broadcast_shapes,
-    broadcast_tensors,
-    cat,
-    concat,
-    concatenate,
-    dstack,
-    hstack,
-    meshgrid,
-    repeat_interleave,
-    stack,
-    tile,
-    vstack,
+from ember.ops.rounding import (
+    ceil,
+    fix,
+    floor,
+    frac,
+    nan_to_num,
+    round,
+    trunc,
 )
-from ember.ops.rearrange import diag, diag_embed, flip, fliplr, flipud, roll, rot90, tril, triu
+from ember.ops.scatter import (
+    gather,
+    index_add,
+    index_copy,
+    index_fill,
+    scatter,
+    scatter_add,
+    scatter_reduce,
+)
 from ember.ops.shape import (
     atleast_1d,
     atleast_2d,
@@ -262,58 +264,38 @@ from ember.ops.shape import (
     unsqueeze,
     view,
 )
-
-# ---- indexing ----
-from ember.ops.indexing import (
-    argwhere,
-    index_put,
-    index_put_,
-    masked_fill,
-    masked_scatter,
-    masked_select,
-    nonzero,
-    take,
-    take_along_dim,
+from ember.ops.sorting import argsort, kthvalue, median, mode, msort, nanmedian, sort, topk
+from ember.ops.unary_math import (
+    acos,
+    arccos,
+    arcsin,
+    arctan,
+    arctan2,
+    asin,
+    atan,
+    atan2,
+    cos,
+    cosh,
+    erf,
+    erfc,
+    erfinv,
+    exp,
+    exp2,
+    expm1,
+    log,
+    log1p,
+    log2,
+    log10,
+    reciprocal,
+    rsqrt,
+    sigmoid,
+    sin,
+    sinh,
+    sqrt,
+    square,
+    tan,
+    tanh,
 )
-from ember.ops.scatter import (
-    gather,
-    index_add,
-    index_copy,
-    index_fill,
-    scatter,
-    scatter_add,
-    scatter_reduce,
-)
-
-# ---- linalg ----
-from ember import linalg
-from ember.linalg._toplevel import det, inverse, logdet, norm, pinverse, slogdet, svd
-from ember.ops.einsum import einsum
-from ember.ops.linalg import (
-    addbmm,
-    addmm,
-    addmv,
-    addr,
-    baddbmm,
-    bmm,
-    dot,
-    ger,
-    inner,
-    kron,
-    matmul,
-    mm,
-    mv,
-    outer,
-    tensordot,
-    vdot,
-)
-
-# ---- activation (nn-A) ----
-from ember.ops.activation import log_softmax, softmax
-
-# ---- nn, optim (imported last: they build on everything above) ----
-from ember import nn
-from ember import optim
 from ember.serialization import load, save
 
 __version__ = "0.1.0"

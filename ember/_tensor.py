@@ -214,9 +214,7 @@ class Tensor:
                 "var_no_grad = var.detach()."
             )
         if requires_grad and not self.is_floating_point():
-            raise RuntimeError(
-                "only Tensors of floating point dtype can require gradients"
-            )
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = requires_grad
         return self
 
@@ -601,6 +599,10 @@ class Tensor:
         return _ops.abs(self)
 
     def __invert__(self):
+        if self._data.dtype.kind not in "iub":
+            raise TypeError(
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+            )
         return _ops.bitwise_not(self)
 
     def __and__(self, other):
@@ -632,6 +634,12 @@ class Tensor:
 
     def __rshift__(self, other):
         return _ops.bitwise_right_shift(self, other)
+
+    def __ilshift__(self, other):
+        return _ops.bitwise_left_shift_(self, other)
+
+    def __irshift__(self, other):
+        return _ops.bitwise_right_shift_(self, other)
 
     def __eq__(self, other):
         return _ops.eq(self, other)

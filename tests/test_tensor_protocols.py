@@ -339,3 +339,17 @@ def test_clone_and_detach_semantics():
 def test_requires_grad_flag_errors_match_torch():
     same_error(lambda T: T.tensor([1]).requires_grad_())
     same_error(lambda T: (T.ones(2, requires_grad=True) * 2).requires_grad_(False))
+
+
+def test_contains():
+    for T in (ember, torch):
+        x = T.tensor([[1.0, 2.0], [3.0, 4.0]])
+        assert 2 in x and 2.0 in x and 5 not in x
+        assert T.tensor(3.0) in x and T.tensor([9.0, 4.0]) in x
+    same_error(lambda T: "a" in T.ones(2))
+
+
+def test_storage_offset_of_slices():
+    e, t = both(lambda T: T.arange(12).reshape(3, 4)[1:, 1::2])
+    assert e.storage_offset() == t.storage_offset() and e.stride() == t.stride()
+    assert e.is_contiguous() == t.is_contiguous()

@@ -10,12 +10,10 @@ from ember.linalg.decompositions import inv
 from ember.linalg.decompositions import slogdet as _slogdet
 from ember.linalg.decompositions import svd as _svd
 from ember.linalg.functions import pinv
-from ember.linalg.norms import matrix_norm, vector_norm
-from ember.ops._inplace import write_out
 
-__all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "norm", "svd"]
+__all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "svd"]
 
-TENSOR_METHODS = ("det", "logdet", "slogdet", "inverse", "pinverse", "norm", "svd")
+TENSOR_METHODS = ("det", "logdet", "slogdet", "inverse", "pinverse", "svd")
 
 
 def det(input):
@@ -44,18 +42,6 @@ def inverse(input, *, out=None):
 def pinverse(input, rcond=1e-15):
     """Pseudo-inverse with a relative cut-off ``rcond``."""
     return pinv(input, rtol=rcond)
-
-
-def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """``torch.norm``: 'fro' and numbers are vector norms over ``dim``; 'nuc' a matrix norm."""
-    if isinstance(dim, int):
-        dim = (dim,)
-    if p == "nuc":
-        result = matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
-    else:
-        p = 2 if p == "fro" else p
-        result = vector_norm(input, p, dim, keepdim, dtype=dtype)
-    return write_out(result, out, "norm")
 
 
 def svd(input, some=True, compute_uv=True, *, out=None):

@@ -35,6 +35,7 @@ from ember.nn.modules import (
     Identity,
     KLDivLoss,
     L1Loss,
+    LazyLinear,
     LeakyReLU,
     Linear,
     LogSigmoid,
@@ -74,12 +75,23 @@ from ember.nn.modules import (
     TripletMarginWithDistanceLoss,
     Unflatten,
 )
-from ember.nn.parameter import Buffer, Parameter
+from ember.nn.parameter import Buffer, Parameter, UninitializedParameter
 
 # isort: split
 # ---- conv, pooling, normalization, padding, upsampling, pixelshuffle, fold (nn-B) ----
 
 # isort: split
 # ---- rnn, transformer (nn-C) ----
+from ember.nn.modules import (
+    GRU,
+    LSTM,
+    RNN,
+    GRUCell,
+    LSTMCell,
+    MultiheadAttention,
+    RNNBase,
+    RNNCell,
+    RNNCellBase,
+)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -80,3 +80,7 @@ from ember.nn._functional.margin import multi_margin_loss, multilabel_margin_los
 
 # isort: split
 # ---- attention (nn-C) ----
+from ember.nn._functional.attention import (
+    multi_head_attention_forward,
+    scaled_dot_product_attention,
+)

@@ -5,7 +5,7 @@ import numpy as np
 from ember import _dtype
 from ember._tensor import Tensor, make_tensor
 
-__all__ = ["Parameter", "Buffer"]
+__all__ = ["Parameter", "Buffer", "UninitializedParameter"]
 
 
 def _alias(data, requires_grad, cls):
@@ -40,6 +40,34 @@ class Parameter(Tensor):
 
 def _rebuild_parameter(array, requires_grad):
     return make_tensor(array, requires_grad, cls=Parameter)
+
+
+class UninitializedParameter(Parameter):
+    """A parameter whose shape is not known yet (lazy modules); ``materialize`` gives it one."""
+
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        t = make_tensor(
+            np.empty((0,), (_dtype.as_dtype(dtype) or _dtype.get_default_dtype()).np), cls=cls
+        )
+        t._requires_grad = requires_grad
+        return t
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+    def __repr__(self):
+        return "<UninitializedParameter>"
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Allocate (uninitialised) memory of ``shape`` and become a plain Parameter."""
+        dt = _dtype.as_dtype(dtype).np if dtype is not None else self._data.dtype
+        self._data = np.empty(tuple(shape), dt)
+        self.__class__ = self.cls_to_become
+
+    def __reduce_ex__(self, protocol):
+        return (UninitializedParameter, (self._requires_grad,))
 
 
 class _BufferMeta(type):

@@ -3,11 +3,32 @@ family's ``TENSOR_METHODS`` (and in-place ``INPLACE_METHODS``) on Tensor and bin
 reference that Tensor's operators use."""
 
 from ember import _tensor
-from ember.ops import activation, creation, einsum, elementwise, linalg, random, reduction, shape
-from ember.ops import cumulative, extrema, sorting
-from ember.ops import clamping, comparison, logical, rounding, unary_math
-from ember.ops import indexing, joining, rearrange, scatter
-from ember.linalg import _toplevel as linalg_toplevel  # torch.det, torch.norm... and methods
+from ember.ops import (
+    activation,
+    clamping,
+    comparison,
+    creation,
+    cumulative,
+    einsum,
+    elementwise,
+    extrema,
+    indexing,
+    joining,
+    linalg,
+    logical,
+    random,
+    rearrange,
+    reduction,
+    rounding,
+    scatter,
+    shape,
+    sorting,
+    unary_math,
+)
+
+# isort: split
+# ember.linalg builds on the op families above, so it is imported after them.
+from ember.linalg import _toplevel as linalg_toplevel  # torch.det, torch.svd... and methods
 
 FAMILIES = (creation, random, elementwise, reduction, shape, linalg, einsum, activation)
 FAMILIES += (extrema, cumulative, sorting)

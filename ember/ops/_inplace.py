@@ -71,9 +71,11 @@ def inplace(fn, x, *args, **kwargs):
     base = x._base
     if chain and base is not None and base._grad_fn is None and base._requires_grad:
         raise RuntimeError(
-            "a view of a leaf Variable that requires grad is being used in an in-place "
-            "operation."
+            "a view of a leaf Variable that requires grad is being used in an in-place operation."
         )
+    multi = x.__dict__.get("_multi_view")
+    if multi is not None:
+        _raise_multi_view(x, multi)
     result = fn(_snapshot(x), *args, **kwargs)
     _check_result(x, result, name)
     if result.dtype is not x.dtype:
@@ -85,6 +87,21 @@ def inplace(fn, x, *args, **kwargs):
         x._version.value += 1
         _take_identity(x, result)
     return x
+
+
+def _raise_multi_view(x, multi):
+    name, i = multi
+    tail = (
+        "This view is the output of a function that returns multiple views. Such functions do "
+        "not allow the output views to be modified inplace. You should replace the inplace "
+        "operation by an out-of-place one."
+    )
+    if x._grad_fn is None:
+        raise RuntimeError(
+            "A view was created in no_grad mode and is being modified inplace with grad mode "
+            "enabled. " + tail
+        )
+    raise RuntimeError(f"Output {i} of {name} is a view and is being modified inplace. " + tail)
 
 
 def make_inplace(fn):

@@ -96,8 +96,10 @@ def _exp_minus_square(x):
     # exp(-x**2) with x = hi + lo, where hi keeps 21 fraction bits: for x < 32 (beyond which
     # the result underflows anyway) hi has at most 26 significant bits, so hi * hi is exact.
     hi = np.round(x * 2097152.0) / 2097152.0
-    lo = x - hi
-    return np.exp(-hi * hi) * np.exp(-lo * (x + hi))
+    with np.errstate(invalid="ignore"):
+        lo = np.where(np.isinf(x), 0.0, x - hi)
+        # At x = inf the correction term is 0 * inf; the result there is exactly 0.
+        return np.where(np.isinf(x), 0.0, np.exp(-hi * hi) * np.exp(-lo * (x + hi)))
 
 
 def _erfc_right(x):

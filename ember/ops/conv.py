@@ -64,8 +64,9 @@ def _conv_weight(x, u, geom, groups, w_shape):
     n, o = u.shape[:2]
     cols = _cols(x, geom, groups)  # (N, g, CgK, L)
     ug = u.reshape(n, groups, o // groups, -1)
-    # One GEMM per group, contracting over batch and positions together.
-    gw = np.einsum("ngol,ngkl->gok", ug, cols, optimize=True)
+    # A batched GEMM then a sum over the batch: measured faster than one GEMM over (N * L),
+    # which needs the columns copied into a batch-inner layout.
+    gw = np.matmul(ug, cols.transpose(0, 1, 3, 2)).sum(0)
     return gw.reshape(w_shape)
 
 
@@ -182,4 +183,3 @@ def conv_transpose3d(
     """3-D transposed convolution (the gradient of conv3d with respect to its input)."""
     args = (input, weight, bias, stride, padding, output_padding, groups, dilation)
     return _conv_transposend(3, "conv_transpose3d", *args)
-

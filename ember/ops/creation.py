@@ -592,7 +592,11 @@ def arange(
     pin_memory=False,
 ):
     """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 unless an argument is a
-    float (then the default float dtype)."""
+    float (then the default float dtype).
+
+    Differences from PyTorch: lengths and integer values are PyTorch's; floating values are
+    ``start + i * step`` rounded once, which PyTorch's vectorised kernel may miss by an ulp.
+    """
     as_device(device)
     if end is None:
         start, end = 0, start
@@ -725,7 +729,11 @@ def logspace(
     requires_grad=False,
     pin_memory=False,
 ):
-    """``steps`` values ``base ** x`` for ``x`` evenly spaced from ``start`` to ``end``."""
+    """``steps`` values ``base ** x`` for ``x`` evenly spaced from ``start`` to ``end``.
+
+    Differences from PyTorch: float32 and half results may differ by an ulp (PyTorch's own
+    pow kernel); float64 and integer results match.
+    """
     as_device(device)
     start, end, steps = _range_args(start, end, steps, "logspace")
     dt = _out_dtype(dtype, out, _dtype.get_default_dtype)

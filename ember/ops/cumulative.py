@@ -19,6 +19,15 @@ __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]
 TENSOR_METHODS = ("cumsum", "cumprod", "cummax", "cummin", "logcumsumexp")
 
 
+# Half-precision sums accumulate in float32 and round once at the end, as PyTorch does.
+_ACCUMULATE = {np.dtype(np.float16): np.dtype(np.float32), _dtype.bfloat16.np: np.dtype(np.float32)}
+
+
+def accumulation_dtype(dtype):
+    """The dtype a sum of ``dtype`` values accumulates in (float32 for half precision)."""
+    return _ACCUMULATE.get(dtype, dtype)
+
+
 def _scan(fn, x, dim, reverse=False, **kwargs):
     """``fn(x, axis=dim)`` on a 0-d or n-d array, from the end of ``dim`` when ``reverse``."""
     a = x.reshape(1) if x.ndim == 0 else x
@@ -32,7 +41,9 @@ def _scan(fn, x, dim, reverse=False, **kwargs):
 class CumSum(Op):
     def forward(ctx, x, dim, reverse, dtype):
         ctx.dim, ctx.reverse = dim, reverse
-        return _scan(np.cumsum, x, dim, reverse, dtype=dtype)
+        out_dtype = x.dtype if dtype is None else dtype
+        out = _scan(np.cumsum, x, dim, reverse, dtype=accumulation_dtype(out_dtype))
+        return out.astype(out_dtype, copy=False)
 
     def backward(ctx, grad):
         # The adjoint of a prefix sum is a suffix sum.
@@ -98,15 +109,14 @@ def _cumprod_backward_zeros(x, grad, d):
 def _cumprod_backward_quadratic(x, grad, d):
     """dx_k = sum_{j>=k} grad_j prod_{i<=j, i!=k} x_i as an (n, n) table per slice: exact to
     every order, used when the gradient itself is differentiated (as PyTorch does)."""
-    xt = x.transpose(d, -1) if x._data.ndim else x.reshape(1)
-    gt = grad.transpose(d, -1) if x._data.ndim else grad.reshape(1)
+    xt, gt = x.transpose(d, -1), grad.transpose(d, -1)  # x has at least 2 elements here
     n = xt._data.shape[-1]
     table = xt.unsqueeze(-2).expand(*xt._data.shape[:-1], n, n)  # [..., k, i] = x_i
     eye = make_tensor(np.eye(n, dtype=bool))
     others = CumProd.apply(where(eye, 1.0, table), dim=table._data.ndim - 1, dtype=None)
     upper = make_tensor(np.triu(np.ones((n, n), x._data.dtype)))  # [k, j] = j >= k
     dx = (gt.unsqueeze(-2) * others * upper).sum(-1)
-    return dx.transpose(d, -1) if x._data.ndim else dx.reshape(())
+    return dx.transpose(d, -1)
 
 
 def cumprod(input, dim, *, dtype=None, out=None):

@@ -517,11 +517,11 @@ def where(condition, input=None, other=None, *, out=None):
     return write_out(result, out, "where")
 
 
-def _check_same_dtype(name, input, arg, argname):
+def _check_same_dtype(input, arg, argname):
     if isinstance(arg, Tensor) and arg.dtype is not input.dtype:
         raise RuntimeError(
-            f"expected dtype {input.dtype.__str__().split('.')[-1]} for `{argname}` but got "
-            f"dtype {arg.dtype.__str__().split('.')[-1]}"
+            f"expected dtype {_TORCH_NAME[input.dtype].lower()} for `{argname}` but got "
+            f"dtype {_TORCH_NAME[arg.dtype].lower()}"
         )
 
 
@@ -529,8 +529,8 @@ def lerp(input, end, weight, *, out=None):
     """``input + weight * (end - input)``, computed as PyTorch does for accuracy near 1."""
     if not input.dtype.is_floating_point:
         raise not_implemented("lerp_kernel_scalar", input)
-    _check_same_dtype("lerp", input, end, "end")
-    _check_same_dtype("lerp", input, weight, "weight")
+    _check_same_dtype(input, end, "end")
+    _check_same_dtype(input, weight, "weight")
     diff = end - input
     if isinstance(weight, Tensor):
         # The two forms agree in exact arithmetic; each is the accurate one on its half.

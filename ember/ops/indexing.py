@@ -112,7 +112,9 @@ def _as_key_item(k):
 
 def _unwrap_tensors(seq):
     return [
-        _unwrap_tensors(s) if isinstance(s, (list, tuple)) else (s._data if isinstance(s, Tensor) else s)
+        _unwrap_tensors(s)
+        if isinstance(s, (list, tuple))
+        else (s._data if isinstance(s, Tensor) else s)
         for s in seq
     ]
 
@@ -147,11 +149,13 @@ def _parse_key(x, index):
             key.append(Ellipsis)
         _check_steps(key)
     else:
-        _check_masks(x, key)
+        _check_advanced(x, key)
     return tuple(key), basic
 
 
-def _check_masks(x, key):
+def _check_advanced(x, key):
+    """Mask shapes and index bounds, with PyTorch's messages (it numbers an index tensor by
+    its place among the tensor indices)."""
     shape = x._data.shape
     consumed = sum(
         (k.ndim if isinstance(k, np.ndarray) and k.dtype == bool else 1)
@@ -159,6 +163,7 @@ def _check_masks(x, key):
         if k is not None and k is not Ellipsis
     )
     dim = 0
+    ordinal = 0
     for k in key:
         if k is Ellipsis:
             dim += len(shape) - consumed
@@ -170,6 +175,18 @@ def _check_masks(x, key):
                         f"shape of the indexed tensor {list(shape)} at index {dim + j}"
                     )
             dim += k.ndim
+            ordinal += k.ndim
+        elif isinstance(k, np.ndarray):
+            if dim < len(shape) and k.size:
+                size = shape[dim]
+                bad = (k >= size) | (k < -size)
+                if bad.any():
+                    raise IndexError(
+                        f"index {int(k[bad].flat[0])} is out of bounds for dimension {ordinal} "
+                        f"with size {size}"
+                    )
+            dim += 1
+            ordinal += 1
         elif k is not None:
             if type(k) is slice:
                 _check_steps((k,))
@@ -298,7 +315,7 @@ def _name(dtype):
 
 def _check_mask(mask, name):
     if not isinstance(mask, Tensor) or mask._data.dtype != np.bool_:
-        dt = mask.dtype if isinstance(mask, Tensor) else type(mask).__name__
+        dt = _name(mask.dtype).lower() if isinstance(mask, Tensor) else type(mask).__name__
         raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype {dt}")
 
 
@@ -341,7 +358,7 @@ def masked_fill(input, mask, value):
     shape = input._data.shape
     m = mask._data
     if m.shape != shape:
-        err = _broadcast_error(shape, m.shape)
+        err = _broadcast_error(m.shape, shape)
         if err is not None or np.broadcast_shapes(shape, m.shape) != shape:
             raise err or RuntimeError(
                 f"masked_fill_: mask of shape {list(m.shape)} cannot be broadcast to input of "
@@ -355,7 +372,7 @@ def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` is True, as a 1-D tensor (both broadcast)."""
     if not isinstance(mask, Tensor) or mask._data.dtype != np.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
-    err = _broadcast_error(input._data.shape, mask._data.shape)
+    err = _broadcast_error(mask._data.shape, input._data.shape)
     if err is not None:
         raise err
     shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
@@ -369,7 +386,7 @@ def masked_scatter(input, mask, source):
     _check_mask(mask, "masked_scatter_")
     shape = input._data.shape
     if mask._data.shape != shape:
-        err = _broadcast_error(shape, mask._data.shape)
+        err = _broadcast_error(mask._data.shape, shape)
         if err is not None:
             raise err
     m = np.broadcast_to(mask._data, shape)
@@ -409,7 +426,7 @@ def take(input, index):
 
 def _check_index_dtype(index, name):
     if not isinstance(index, Tensor) or index._data.dtype != np.int64:
-        dt = index.dtype if isinstance(index, Tensor) else type(index).__name__
+        dt = _name(index.dtype) if isinstance(index, Tensor) else type(index).__name__
         raise RuntimeError(f"{name}(): Expected a long tensor for index, but got {dt}")
 
 

@@ -13,8 +13,15 @@ from ember._tensor import Size, Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import wrap_dim
 from ember.ops._index_ops import Index, Slice
-from ember.ops.shape import _can_view, atleast_1d, atleast_2d, atleast_3d, expand, reshape
-from ember.ops.shape import unsqueeze
+from ember.ops.shape import (
+    _can_view,
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    expand,
+    reshape,
+    unsqueeze,
+)
 
 __all__ = [
     "cat",
@@ -82,9 +89,7 @@ def cat(tensors, dim=0, *, out=None):
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
         if t._data.ndim == 0:
-            raise RuntimeError(
-                f"zero-dimensional tensor (at position {i}) cannot be concatenated"
-            )
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     real = [t for t in tensors if not (t._data.ndim == 1 and t._data.size == 0)]
     ref = real[0] if real else tensors[0]
     n = ref._data.ndim
@@ -164,7 +169,9 @@ def repeat(input, *sizes):
             "of tensor"
         )
     if any(r < 0 for r in reps):
-        raise RuntimeError(f"Trying to create tensor with negative dimension {min(reps)}: {list(reps)}")
+        raise RuntimeError(
+            f"Trying to create tensor with negative dimension {min(reps)}: {list(reps)}"
+        )
     shape = (1,) * (len(reps) - len(shape)) + shape
     # (s0, s1) -> (1, s0, 1, s1) -> expand (r0, s0, r1, s1) -> (r0*s0, r1*s1)
     pairs = tuple(v for s in shape for v in (1, s))
@@ -254,6 +261,8 @@ def meshgrid(*tensors, indexing=None):
             raise RuntimeError(
                 f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t!r}"
             )
+    if any(t.dtype is not tensors[0].dtype for t in tensors):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     swap = indexing == "xy" and len(tensors) >= 2
     ts = list(tensors)
     if swap:
@@ -314,4 +323,3 @@ def _broadcast_or_raise(shapes):
                     f"non-singleton dimension {k}"
                 ) from None
         raise
-

@@ -100,9 +100,9 @@ class MatMul(Op):
         if a.dtype == _dtype.bfloat16.np:
             # NumPy has no bfloat16 GEMM: multiply in float32 and round once.
             return np.matmul(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
-        if a.ndim > 2 and b.ndim == 2 and a.flags.c_contiguous:
-            # (..., n, k) @ (k, m) is one GEMM on the folded (... * n, k) matrix.
-            return np.matmul(a.reshape(-1, a.shape[-1]), b).reshape(a.shape[:-1] + b.shape[-1:])
+        if a.ndim > 2 and b.ndim <= 2 and a.flags.c_contiguous:
+            # (..., n, k) @ (k, m) is one GEMM on the folded (... * n, k) matrix (GEMV for b 1-D).
+            return np.matmul(a.reshape(-1, a.shape[-1]), b).reshape(a.shape[:-1] + b.shape[1:])
         return np.matmul(a, b)
 
     def backward(ctx, grad):
@@ -213,12 +213,12 @@ def _check_dot(a, b):
             f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
             f"number of elements, but got {n} and {m} elements respectively"
         )
-    _check_no_bool(a, "dot")
+    _check_no_bool(a._data.dtype, "dot")
 
 
-def _check_bmm(a, b, batch, k, b_batch):
-    """bmm's checks on (batch, n, k) @ (b_batch, k', m)."""
-    got = (b_batch, b._data.shape[-2])
+def _check_bmm(a, b, batch, k, b_batch, b_rows=None):
+    """bmm's checks on (batch, n, k) @ (b_batch, b_rows, m)."""
+    got = (b_batch, b._data.shape[-2] if b_rows is None else b_rows)
     if got != (batch, k):
         raise RuntimeError(
             "Expected size for first two dimensions of batch2 tensor to be: "
@@ -228,7 +228,7 @@ def _check_bmm(a, b, batch, k, b_batch):
         raise RuntimeError(
             f"expected scalar type {_SCALAR_NAME[_name(a)]} but found {_SCALAR_NAME[_name(b)]}"
         )
-    _check_no_bool(a, "bmm")
+    _check_no_bool(a._data.dtype, "bmm")
 
 
 def _broadcast_batch(sa, sb):
@@ -263,19 +263,27 @@ def matmul(input, other, *, out=None):
         _check_mv(sa, sb, ta, tb)
     elif da == 1 and db == 2:
         _check_mm((1,) + sa, sb, ta, tb)
+    elif da == 2 and db == 2:
+        _check_mm(sa, sb, ta, tb)
     elif _folds(input, other):
         # PyTorch multiplies the folded (..., n, k) -> (rows, k) matrix; its messages show it.
         if da >= db:
             folded = (int(np.prod(sa[:-1])), sa[-1])
-            _check_mv(folded, sb, ta, tb) if db == 1 else _check_mm(folded, sb, ta, tb)
+            check = _check_mv if db == 1 else _check_mm
+            check(folded, sb, ta, tb)
         else:
             # other.mT folded, times input.mT (or input, when 1-D).
             folded = (int(np.prod(sb[:-2])) * sb[-1], sb[-2])
-            _check_mv(folded, sa, tb, ta) if da == 1 else _check_mm(folded, sa[::-1], tb, ta)
+            if da == 1:
+                _check_mv(folded, sa, tb, ta)
+            else:
+                _check_mm(folded, sa[::-1], tb, ta)
     else:
+        # The batched product: a 1-D operand becomes a row (input) or a column (other).
         sa = sa if da > 1 else (1,) + sa
+        sb = sb if db > 1 else sb + (1,)
         batch = int(np.prod(_broadcast_batch(sa[:-2], sb[:-2])))
-        _check_bmm(input, other, batch, sa[-1], batch)
+        _check_bmm(input, other, batch, sa[-1], batch, sb[-2])
     return write_out(MatMul.apply(input, other), out, "matmul")
 
 

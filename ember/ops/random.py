@@ -21,6 +21,7 @@ from ember import _dtype
 from ember._device import as_device
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
+from ember.autograd.grad_mode import GRAD
 from ember.ops._inplace import inplace
 from ember.ops.creation import _TORCH_NAMES, _emit, _leaf, _size, _size_args, zeros_like
 
@@ -69,7 +70,11 @@ _MASK64 = (1 << 64) - 1
 
 
 class Generator:
-    """A source of random numbers with its own state, as ``torch.Generator``."""
+    """A source of random numbers with its own state, as ``torch.Generator``.
+
+    Differences from PyTorch: the numbers come from NumPy's PCG64, not PyTorch's Mersenne
+    Twister, and ``get_state`` returns a 45-byte state rather than PyTorch's 5056 bytes.
+    """
 
     def __init__(self, device="cpu"):
         self.device = as_device(device)
@@ -584,7 +589,15 @@ def _check_p_float(p, name):
 
 
 def _overwrite(self, values, op_name, method):
-    """Write ``values`` into ``self`` in place, recorded as PyTorch records the fill."""
+    """Write ``values`` (an array or a number) into ``self`` in place, recorded as PyTorch
+    records the fill."""
+    if not (GRAD.enabled and self._requires_grad):
+        # Nothing to record (nn.init runs here, under no_grad): write and bump the version.
+        np.copyto(self._data, values, casting="unsafe")
+        self._version.value += 1
+        return self
+    if not isinstance(values, np.ndarray):
+        values = np.full(self._data.shape, values, self._data.dtype)
     op = _OVERWRITE_OPS.get(op_name)
     if op is None:
         op = _OVERWRITE_OPS[op_name] = _sample_op(op_name)
@@ -722,11 +735,9 @@ def fill_(self, value):
         fill.__name__ = "fill"
 
         return inplace(fill, self, value)
-    values = np.empty(self._data.shape, self._data.dtype)
-    values[...] = value
-    return _overwrite(self, values, "FillBackward2", "fill")
+    return _overwrite(self, value, "FillBackward2", "fill")
 
 
 def zero_(self):
     """Fill with zeros."""
-    return _overwrite(self, np.zeros(self._data.shape, self._data.dtype), "ZeroBackward0", "zero")
+    return _overwrite(self, 0, "ZeroBackward0", "zero")

@@ -66,9 +66,7 @@ def roll(input, shifts, dims=None):
     shifts = (shifts,) if isinstance(shifts, int) else tuple(int(s) for s in shifts)
     if dims is None:
         if len(shifts) != 1:
-            raise RuntimeError(
-                f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0"
-            )
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
         flat = input.reshape(-1)
         return Roll.apply(flat, shifts=shifts, dims=(0,)).reshape(input._data.shape)
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
@@ -77,9 +75,9 @@ def roll(input, shifts, dims=None):
             f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
         )
     n = input._data.ndim
-    dims = tuple(wrap_dim(d, n) for d in dims)
     if n == 0:
-        return input.clone()
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    dims = tuple(wrap_dim(d, n) for d in dims)
     return Roll.apply(input, shifts=shifts, dims=dims)
 
 

@@ -15,7 +15,7 @@ from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import float_input, wrap_dims
 from ember.ops._inplace import _TORCH_NAME, write_out
-from ember.ops.cumulative import products_of_others
+from ember.ops.cumulative import accumulation_dtype, products_of_others
 from ember.ops.elementwise import where
 from ember.ops.extrema import reduce_dims
 
@@ -74,7 +74,9 @@ class Sum(Op):
         ctx.shape = x.shape
         ctx.kept = _kept_shape(x.shape, dims)
         # ufunc.reduce: np.sum's Python-level dispatch costs more than a small sum itself.
-        return np.add.reduce(x, axis=dims, dtype=dtype, keepdims=keepdim)
+        acc = accumulation_dtype(dtype)
+        out = np.add.reduce(x, axis=dims, dtype=acc, keepdims=keepdim)
+        return out if acc is dtype else out.astype(dtype)
 
     def backward(ctx, grad):
         return grad.reshape(ctx.kept).expand(ctx.shape)
@@ -96,6 +98,22 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return result if out is None else write_out(result, out, "sum")
 
 
+class Mean(Op):
+    def forward(ctx, x, dims, keepdim):
+        ctx.shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
+        ctx.count = count = _count(x.shape, dims)
+        acc = accumulation_dtype(x.dtype)
+        with np.errstate(invalid="ignore"):  # the mean of nothing is NaN
+            out = np.add.reduce(x, axis=dims, dtype=acc, keepdims=keepdim) / acc.type(count)
+        return out.astype(x.dtype, copy=False)
+
+    def backward(ctx, grad):
+        scale = 1.0 / ctx.count if ctx.count else float("nan")
+        return grad.reshape(ctx.kept).expand(ctx.shape) * make_tensor(
+            np.asarray(scale, grad._data.dtype)
+        )
+
+
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Arithmetic mean over ``dim``; integer inputs need an explicit floating ``dtype``."""
     if dtype is not None:
@@ -106,9 +124,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
             f"or complex dtype. Got: {_TORCH_NAME[input.dtype]}"
         )
     dims = reduce_dims(dim, input._data.ndim)
-    count = _count(input._data.shape, dims)
-    total = Sum.apply(input, dims=dims, keepdim=keepdim, dtype=input._data.dtype)
-    return write_out(total / count if count else total * float("nan"), out, "mean")
+    return write_out(Mean.apply(input, dims=dims, keepdim=keepdim), out, "mean")
 
 
 def sum_to_size(input, *size):
@@ -189,11 +205,11 @@ class Var(Op):
 
     def forward(ctx, x, dims, denom, keepdim):
         ctx.dims, ctx.kept, ctx.denom = dims, _kept_shape(x.shape, dims), denom
+        a = x.astype(accumulation_dtype(x.dtype), copy=False)
         with np.errstate(divide="ignore", invalid="ignore"):
-            centered = x - np.mean(x, axis=dims, keepdims=True) if x.size else x
-            return np.sum(centered * centered, axis=dims, keepdims=keepdim) / x.dtype.type(
-                ctx.denom
-            )
+            centered = a - np.mean(a, axis=dims, keepdims=True) if a.size else a
+            out = np.sum(centered * centered, axis=dims, keepdims=keepdim) / a.dtype.type(denom)
+        return out.astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors

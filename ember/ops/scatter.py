@@ -10,9 +10,9 @@ import numpy as np
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import wrap_dim
-from ember.ops.elementwise import where
 from ember.ops._index_ops import Index, IndexPut
 from ember.ops._inplace import _TORCH_NAME, make_inplace, write_out
+from ember.ops.elementwise import where
 
 __all__ = [
     "gather",
@@ -41,7 +41,9 @@ def _check_index(index, name, kinds="iu"):
 def _check_bounds(idx, size, dim, error=RuntimeError, prefix=""):
     if idx.size and (idx.min() < 0 or idx.max() >= size):
         bad = idx[(idx < 0) | (idx >= size)].flat[0]
-        raise error(f"{prefix}index {int(bad)} is out of bounds for dimension {dim} with size {size}")
+        raise error(
+            f"{prefix}index {int(bad)} is out of bounds for dimension {dim} with size {size}"
+        )
 
 
 def _along_key(idx, dim):
@@ -77,23 +79,17 @@ def _prepare(input, dim, index, name, src=None):
     src_small = src is not None and any(a > b for a, b in zip(idx.shape, src._data.shape))
     if too_big or src_small:
         msg = (
-            f"Expected index {list(index.shape)} to be no larger than self {list(input.shape)} "
+            f"index {list(index.shape)} to be no larger than self {list(input.shape)} "
             f"apart from dimension {d}"
         )
         if src is not None:
             msg += f" and to be no larger size than src {list(src.shape)}"
         if name == "gather":
-            msg = "Size does not match at dimension " + _first_bad(idx.shape, shape, d) + msg[6:]
-        raise RuntimeError(msg)
+            bad = next(k for k in range(len(shape)) if k != d and idx.shape[k] > shape[k])
+            raise RuntimeError(f"Size does not match at dimension {bad} expected {msg}")
+        raise RuntimeError("Expected " + msg)
     _check_bounds(idx, shape[d], d)
     return x, idx, d, squeeze
-
-
-def _first_bad(ishape, xshape, d):
-    for k, (a, b) in enumerate(zip(ishape, xshape)):
-        if k != d and a > b:
-            return f"{k} expected index"
-    return ""
 
 
 def _finish(out, squeeze):
@@ -332,6 +328,11 @@ def _check_source(input, source, idx, d, name):
 def index_add(input, dim, index, source, *, alpha=1, out=None):
     """``input`` with ``alpha * source`` added at ``index`` along ``dim`` (repeats sum)."""
     idx, d, size = _dim_index(input, dim, index, "index_add_")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(
+            f"index_add_(): self ({_name(input.dtype)}) and source ({_name(source.dtype)}) must "
+            "have the same scalar type"
+        )
     _check_source(input, source, idx, d, "index_add_")
     _check_bounds(idx, size, d)
     values = source if alpha == 1 else source * alpha

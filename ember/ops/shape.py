@@ -416,9 +416,7 @@ def narrow(input, dim, start, length):
     if start < 0:
         start += size
     if start + length > size:
-        raise RuntimeError(
-            f"start ({start}) + length ({length}) exceeds dimension size ({size})."
-        )
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return Slice.apply(input, key=_dim_slice(d, start, start + length))
 
 
@@ -428,13 +426,22 @@ def unbind(input, dim=0):
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = wrap_dim(dim, input._data.ndim)
     head = (slice(None),) * d
-    return tuple(
+    pieces = tuple(
         Slice.apply(input, key=head + (i, Ellipsis)) for i in range(input._data.shape[d])
     )
+    return _multi_view(pieces, "Unbind")
 
 
-def _pieces(input, d, bounds):
-    return tuple(Slice.apply(input, key=_dim_slice(d, a, b)) for a, b in bounds)
+def _pieces(input, d, bounds, name=None):
+    pieces = tuple(Slice.apply(input, key=_dim_slice(d, a, b)) for a, b in bounds)
+    return _multi_view(pieces, name) if name else pieces
+
+
+def _multi_view(pieces, name):
+    # PyTorch forbids recorded in-place ops on the outputs of ops returning several views.
+    for i, p in enumerate(pieces):
+        p.__dict__["_multi_view"] = (name, i)
+    return pieces
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -452,20 +459,21 @@ def split(tensor, split_size_or_sections, dim=0):
                 f"{size} (input tensor's size at dimension {d}), but got split_sizes={sizes}"
             )
         starts = np.cumsum([0] + sizes)
-        return _pieces(tensor, d, zip(starts[:-1].tolist(), starts[1:].tolist()))
+        bounds = zip(starts[:-1].tolist(), starts[1:].tolist())
+        return _pieces(tensor, d, bounds, "SplitWithSizes")
     step = int(split_size_or_sections)
     if step < 0:
         raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
     if step == 0:
         if size:
             raise RuntimeError(
-                "split_size can only be 0 if dimension size is 0, but got dimension size of "
-                f"{size}"
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
             )
-        return (Slice.apply(tensor, key=(Ellipsis,)),)
+        return _multi_view((Slice.apply(tensor, key=(Ellipsis,)),), "Split")
     if size == 0:
-        return (Slice.apply(tensor, key=(Ellipsis,)),)
-    return _pieces(tensor, d, ((a, min(a + step, size)) for a in range(0, size, step)))
+        return _multi_view((Slice.apply(tensor, key=(Ellipsis,)),), "Split")
+    bounds = ((a, min(a + step, size)) for a in range(0, size, step))
+    return _pieces(tensor, d, bounds, "Split")
 
 
 def chunk(input, chunks, dim=0):
@@ -478,7 +486,9 @@ def chunk(input, chunks, dim=0):
     size = input._data.shape[d]
     step = -(-size // chunks)
     if size == 0:
-        return tuple(Slice.apply(input, key=(Ellipsis,)) for _ in range(chunks))
+        return _multi_view(
+            tuple(Slice.apply(input, key=(Ellipsis,)) for _ in range(chunks)), "Split"
+        )
     return split(input, step, d)
 
 

@@ -160,7 +160,7 @@ class Rsqrt(Op):
 
     def forward(ctx, x):
         with np.errstate(divide="ignore", invalid="ignore"):
-            return 1 / np.sqrt(x)
+            return (1 / np.sqrt(x)).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         y = ctx.output
@@ -172,7 +172,7 @@ class Reciprocal(Op):
 
     def forward(ctx, x):
         with np.errstate(divide="ignore"):
-            return 1 / x
+            return (1 / x).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         y = ctx.output
@@ -285,7 +285,7 @@ class Sigmoid(Op):
 
     def forward(ctx, x):
         # Written with tanh so large |x| neither overflows nor loses precision.
-        return 0.5 * np.tanh(0.5 * x) + 0.5
+        return (0.5 * np.tanh(0.5 * x) + 0.5).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         y = ctx.output

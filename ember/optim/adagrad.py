@@ -69,7 +69,9 @@ class Adagrad(Optimizer):
     def _init_state(self, p):
         state = self.state[p]
         state["step"] = _step_tensor()
-        state["sum"] = make_tensor(np.full_like(p._data, self.defaults["initial_accumulator_value"]))
+        state["sum"] = make_tensor(
+            np.full_like(p._data, self.defaults["initial_accumulator_value"])
+        )
 
     def __setstate__(self, state):
         super().__setstate__(state)

@@ -172,11 +172,14 @@ class LRScheduler:
         return _param_groups_val_list(self.optimizer, "lr")
 
 
+class _LRScheduler(LRScheduler):
+    """Deprecated alias of ``LRScheduler``, kept (as PyTorch keeps it) for old subclasses."""
+
+
 def _warn_get_lr_called_within_step(scheduler):
     if not scheduler._get_lr_called_within_step:
         warnings.warn(
-            "To get the last learning rate computed by the scheduler, please use "
-            "`get_last_lr()`.",
+            "To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
             UserWarning,
             stacklevel=3,
         )
@@ -396,7 +399,8 @@ class PolynomialLR(LRScheduler):
 
     def _get_closed_form_lr(self):
         return [
-            base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+            base_lr
+            * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
             for base_lr in self.base_lrs
         ]
 

@@ -81,30 +81,40 @@ def _hooked_step(step):
     """Wrap a subclass's ``step`` with the step pre/post hooks (global, then per instance)."""
 
     def wrapper(self, *args, **kwargs):
-        for hook in itertools.chain(
-            _global_step_pre_hooks.values(), self._optimizer_step_pre_hooks.values()
-        ):
-            result = hook(self, args, kwargs)
-            if result is not None:
-                if not (isinstance(result, tuple) and len(result) == 2):
-                    raise RuntimeError(
-                        f"{step} must return None or a tuple of (new_args, new_kwargs), but "
-                        f"got {result}."
-                    )
-                args, kwargs = result
-        out = step(self, *args, **kwargs)
-        self._opt_called = True  # read by the lr schedulers' "step order" warning
-        for hook in itertools.chain(
-            self._optimizer_step_post_hooks.values(), _global_step_post_hooks.values()
-        ):
-            hook(self, args, kwargs)
-        return out
+        if self.__dict__.get("_in_step"):  # a subclass's step calling super().step()
+            return step(self, *args, **kwargs)
+        self._in_step = True
+        try:
+            return _run_hooked(self, step, args, kwargs)
+        finally:
+            self._in_step = False
 
     wrapper.__name__ = step.__name__
     wrapper.__qualname__ = step.__qualname__
     wrapper.__doc__ = step.__doc__
     wrapper.__wrapped__ = step
     return wrapper
+
+
+def _run_hooked(optimizer, step, args, kwargs):
+    for hook in itertools.chain(
+        _global_step_pre_hooks.values(), optimizer._optimizer_step_pre_hooks.values()
+    ):
+        result = hook(optimizer, args, kwargs)
+        if result is not None:
+            if not (isinstance(result, tuple) and len(result) == 2):
+                raise RuntimeError(
+                    f"{step} must return None or a tuple of (new_args, new_kwargs), but "
+                    f"got {result}."
+                )
+            args, kwargs = result
+    out = step(optimizer, *args, **kwargs)
+    optimizer._opt_called = True  # read by the lr schedulers' "step order" warning
+    for hook in itertools.chain(
+        optimizer._optimizer_step_post_hooks.values(), _global_step_post_hooks.values()
+    ):
+        hook(optimizer, args, kwargs)
+    return out
 
 
 class Optimizer:
@@ -287,8 +297,10 @@ class Optimizer:
         groups = []
         for group in self.param_groups:
             packed = {k: v for k, v in group.items() if k != "params"}
-            for i, p in enumerate(group["params"], start):
-                mapping.setdefault(id(p), i)
+            # As in PyTorch, a parameter repeated within a group takes its last index.
+            mapping.update(
+                {id(p): i for i, p in enumerate(group["params"], start) if id(p) not in mapping}
+            )
             packed["params"] = [mapping[id(p)] for p in group["params"]]
             start += len(packed["params"])
             groups.append(packed)

@@ -133,4 +133,3 @@ def sgd(
         tmp = np.multiply(g, -lr, out=scratch.get(g, 1))
         param._data += tmp
         _bump(param)
-

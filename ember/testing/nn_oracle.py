@@ -3,7 +3,8 @@
 ``check_module(ember_module, torch_module, *inputs)`` casts both modules to float64, copies the
 torch module's state_dict into the ember module, runs both on the same inputs (NumPy arrays:
 floating ones become float64 tensors that require grad, integer ones int64 tensors; anything
-else is passed unchanged), and compares outputs, input gradients, parameter gradients (by name)
+else is passed unchanged; NumPy arrays among ``kwargs``, such as masks, become tensors that do
+not require grad), and compares outputs, input gradients, parameter gradients (by name)
 and buffers after the call (running statistics).
 """
 
@@ -49,6 +50,15 @@ def _make_inputs(T, inputs):
     return out, grads
 
 
+def _make_kwargs(T, kwargs):
+    return {
+        k: T.tensor(v.astype(np.float64) if v.dtype.kind == "f" else v)
+        if isinstance(v, np.ndarray)
+        else v
+        for k, v in kwargs.items()
+    }
+
+
 def _flatten(out):
     if isinstance(out, (tuple, list)):
         return [x for o in out for x in _flatten(o)]
@@ -87,8 +97,8 @@ def check_module(
     ember_module.train(train)
     e_in, e_grad_in = _make_inputs(ember, inputs)
     t_in, t_grad_in = _make_inputs(torch, inputs)
-    e_out = _flatten(ember_module(*e_in, **kwargs))
-    t_out = _flatten(torch_module(*t_in, **kwargs))
+    e_out = _flatten(ember_module(*e_in, **_make_kwargs(ember, kwargs)))
+    t_out = _flatten(torch_module(*t_in, **_make_kwargs(torch, kwargs)))
     assert len(e_out) == len(t_out), f"{len(e_out)} outputs, PyTorch gives {len(t_out)}"
     for i, (e, t) in enumerate(zip(e_out, t_out)):
         if isinstance(t, torch.Tensor):

@@ -175,3 +175,14 @@ def test_dropout_inplace_modifies_input():
     x = ember.ones(50, 50)
     out = ember.nn.functional.dropout(x, 0.5, inplace=True)
     assert out is x and (x.numpy() == 0).any()
+
+
+def test_dropout_and_init_follow_manual_seed():
+    outs = []
+    for _ in range(2):
+        ember.manual_seed(3)
+        mask = ember.nn.functional.dropout(ember.ones(6, 6), 0.5).numpy()
+        weight = ember.nn.Linear(3, 3).weight.detach().numpy()
+        outs.append((mask, weight))
+    assert np.array_equal(outs[0][0], outs[1][0])
+    assert np.array_equal(outs[0][1], outs[1][1])

@@ -250,3 +250,22 @@ def test_unflatten_matches_torch():
     e, t = ember.nn.Unflatten(1, (2, 2)), torch.nn.Unflatten(1, (2, 2))
     assert repr(e) == repr(t)
     check_module(e, t, X)
+
+
+def test_lazy_linear_becomes_linear():
+    e, t = ember.nn.LazyLinear(3), torch.nn.LazyLinear(3)
+    assert repr(e) == repr(t) and repr(e.weight) == repr(t.weight)
+    assert list(e.state_dict()) == list(t.state_dict())
+    out = e(ember.ones(2, 5))
+    t(torch.ones(2, 5))
+    assert type(e) is ember.nn.Linear and type(e.weight) is ember.nn.Parameter
+    assert repr(e) == repr(t) and tuple(out.shape) == (2, 3)
+    assert np.abs(e.weight.detach().numpy()).max() <= 1 / math.sqrt(5)
+    check_module(e, t, X[:, :1].repeat(5, 1))
+
+
+def test_rrelu_training_slopes_in_range():
+    x = ember.tensor(-np.ones((50, 40)))
+    out = ember.nn.functional.rrelu(x, 0.1, 0.3, training=True).numpy()
+    assert out.min() >= -0.3 and out.max() <= -0.1 and out.std() > 0.03
+    assert np.all(ember.nn.functional.rrelu(ember.ones(3), training=True).numpy() == 1)

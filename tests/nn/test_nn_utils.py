@@ -87,3 +87,55 @@ def test_parameters_vector_round_trip():
         assert isinstance(p, ember.nn.Parameter)
     with pytest.raises(TypeError, match="expected torch.Tensor"):
         ember.nn.utils.vector_to_parameters([1.0], e)
+
+
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_weight_norm_matches_torch(dim):
+    from ember.testing.nn_oracle import check_module
+
+    e = ember.nn.utils.parametrizations.weight_norm(ember.nn.Linear(4, 3), dim=dim)
+    t = torch.nn.utils.parametrizations.weight_norm(torch.nn.Linear(4, 3), dim=dim)
+    assert repr(e) == repr(t)
+    assert [(k, tuple(v.shape)) for k, v in e.state_dict().items()] == [
+        (k, tuple(v.shape)) for k, v in t.state_dict().items()
+    ]
+    check_module(e, t, RNG.standard_normal((2, 4)))
+
+
+def test_parametrize_register_assign_and_remove():
+    parametrize = ember.nn.utils.parametrize
+
+    class Symmetric(ember.nn.Module):
+        def forward(self, x):
+            return x.triu() + x.triu(1).mT
+
+    m = ember.nn.Linear(3, 3)
+    parametrize.register_parametrization(m, "weight", Symmetric())
+    assert parametrize.is_parametrized(m) and parametrize.is_parametrized(m, "weight")
+    assert type(m).__name__ == "ParametrizedLinear"
+    assert parametrize.type_before_parametrizations(m) is ember.nn.Linear
+    w = m.weight.detach().numpy()
+    assert np.allclose(w, w.T)
+    m(ember.ones(2, 3)).sum().backward()
+    assert m.parametrizations.weight.original.grad is not None
+    parametrize.remove_parametrizations(m, "weight")
+    assert type(m) is ember.nn.Linear and isinstance(m.weight, ember.nn.Parameter)
+    assert np.allclose(m.weight.detach().numpy(), w)
+    with pytest.raises(ValueError, match="does not have a parameter, a buffer"):
+        parametrize.register_parametrization(m, "nope", Symmetric())
+
+
+@pytest.mark.parametrize("train", [True, False])
+def test_spectral_norm_matches_torch(train):
+    from ember.testing.nn_oracle import check_module
+
+    e = ember.nn.utils.parametrizations.spectral_norm(ember.nn.Linear(4, 3))
+    t = torch.nn.utils.parametrizations.spectral_norm(torch.nn.Linear(4, 3))
+    assert repr(e) == repr(t)
+    assert list(e.state_dict()) == list(t.state_dict())
+    check_module(e, t, RNG.standard_normal((2, 4)), train=train)
+    # After its 15 initial power iterations, sigma estimates the largest singular value.
+    m = ember.nn.utils.parametrizations.spectral_norm(ember.nn.Linear(6, 5)).eval()
+    top = np.linalg.svd(m.parametrizations.weight.original.detach().numpy(), compute_uv=False)[0]
+    w = m.weight.detach().numpy()
+    assert abs(np.linalg.svd(w, compute_uv=False)[0] - 1) < 1e-3 * top + 1e-3

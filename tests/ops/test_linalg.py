@@ -45,6 +45,19 @@ ERROR_CASES = {
     "matmul mv dtype": lambda T: T.matmul(T.ones(3, 4), T.ones(4, dtype=T.float64)),
     "matmul batched dtype": lambda T: T.matmul(T.ones(2, 3, 4), T.ones(2, 4, 2, dtype=T.float64)),
     "matmul bool": lambda T: T.matmul(T.ones(2, 3, dtype=T.bool), T.ones(3, 2, dtype=T.bool)),
+    # PyTorch folds batch dims into one mm/mv only in some layouts (its should_fold); the
+    # message then shows the folded matrix.
+    "fold grad 2d-3d": lambda T: T.matmul(T.ones(3, 4, requires_grad=True), T.ones(2, 5, 2)),
+    "fold grad 1d-3d": lambda T: T.matmul(T.ones(4, requires_grad=True), T.ones(2, 5, 2)),
+    "fold transposed batch": lambda T: T.matmul(T.ones(2, 4, 3).mT, T.ones(5, 2)),
+    "no fold permuted": lambda T: T.matmul(T.ones(2, 4, 3).transpose(0, 1), T.ones(5, 2)),
+    "fold permuted grad": lambda T: T.matmul(
+        T.ones(2, 4, 3).transpose(0, 1), T.ones(5, 2, requires_grad=True)
+    ),
+    "no fold permuted 1d": lambda T: T.matmul(T.ones(2, 4, 3).transpose(0, 1), T.ones(2)),
+    "fold dtype grad": lambda T: T.matmul(
+        T.ones(3, 4, requires_grad=True), T.ones(2, 4, 2, dtype=T.float64)
+    ),
     "mm 3d": lambda T: T.mm(T.ones(2, 3, 1), T.ones(4, 5)),
     "mm 1d": lambda T: T.mm(T.ones(2, 3), T.ones(4)),
     "mm dtype": lambda T: T.mm(T.ones(2, 3, dtype=T.float64), T.ones(3, 4)),

@@ -349,3 +349,19 @@ def test_return_types_behave_like_torch():
     np.testing.assert_array_equal(again.indices.numpy(), indices.numpy())
     pair = ember.aminmax(ember.tensor([1.0, 5.0]))
     assert (pair.min.item(), pair.max.item()) == (1.0, 5.0)
+
+
+def test_half_precision_sums_accumulate_in_float32():
+    data = np.random.default_rng(0).random(20000).astype(np.float16)
+    for fn in (
+        lambda T, x: T.mean(x),
+        lambda T, x: T.var(x),
+        lambda T, x: T.std(x, 0),
+        lambda T, x: T.cumsum(x, 0),
+        lambda T, x: T.sum(x, dtype=T.float32),
+    ):
+        ours, theirs = fn(ember, ember.tensor(data)), fn(torch, torch.tensor(data))
+        assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+        np.testing.assert_allclose(
+            np.asarray(ours, np.float64), theirs.double().numpy(), rtol=2e-3, atol=1e-3
+        )

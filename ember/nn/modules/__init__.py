@@ -47,7 +47,7 @@ from ember.nn.modules.dropout import (
     FeatureAlphaDropout,
 )
 from ember.nn.modules.flatten import Flatten, Unflatten
-from ember.nn.modules.linear import Bilinear, Identity, Linear
+from ember.nn.modules.linear import Bilinear, Identity, LazyLinear, Linear
 from ember.nn.modules.loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -79,5 +79,7 @@ from ember.nn.modules.sparse import Embedding, EmbeddingBag
 
 # isort: split
 # ---- rnn, transformer (nn-C) ----
+from ember.nn.modules.attention import MultiheadAttention
+from ember.nn.modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
 __all__ = [name for name in dir() if not name.startswith("_")]

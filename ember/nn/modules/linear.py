@@ -6,9 +6,9 @@ from ember import ops
 from ember.nn import init
 from ember.nn._functional.linear import bilinear, linear
 from ember.nn.modules.module import Module
-from ember.nn.parameter import Parameter
+from ember.nn.parameter import Parameter, UninitializedParameter
 
-__all__ = ["Identity", "Linear", "Bilinear"]
+__all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]
 
 
 class Identity(Module):
@@ -87,3 +87,36 @@ class Bilinear(Module):
             f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
             f"out_features={self.out_features}, bias={self.bias is not None}"
         )
+
+
+class LazyLinear(Linear):
+    """A Linear whose ``in_features`` is inferred from the first input; it then becomes a
+    plain Linear, as in PyTorch."""
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        Module.__init__(self)
+        self.in_features = 0
+        self.out_features = out_features
+        self.weight = UninitializedParameter(dtype=dtype)
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype)
+        else:
+            self.register_parameter("bias", None)
+        self._lazy_hook = self.register_forward_pre_hook(LazyLinear._infer_parameters)
+
+    def reset_parameters(self):
+        """Initialise once the shapes are known (a no-op before)."""
+        if self.in_features != 0:
+            super().reset_parameters()
+
+    def _infer_parameters(self, args):
+        self.in_features = args[0].shape[-1]
+        self.weight.materialize((self.out_features, self.in_features))
+        if self.bias is not None:
+            self.bias.materialize((self.out_features,))
+        self.reset_parameters()
+        self._lazy_hook.remove()
+        del self._lazy_hook
+        self.__class__ = self.cls_to_become

@@ -1,6 +1,7 @@
 """``ember.nn.utils``: gradient clipping, parameter vectors, rnn packing."""
 
-# ---- clip_grad, convert_parameters (nn-A) ----
+# ---- clip_grad, convert_parameters, parametrize (nn-A) ----
+from ember.nn.utils import parametrizations, parametrize
 from ember.nn.utils.clip_grad import (
     clip_grad_norm_,
     clip_grad_value_,
@@ -11,5 +12,6 @@ from ember.nn.utils.convert_parameters import parameters_to_vector, vector_to_pa
 
 # isort: split
 # ---- rnn (nn-C) ----
+from ember.nn.utils import rnn
 
 __all__ = [name for name in dir() if not name.startswith("_")]

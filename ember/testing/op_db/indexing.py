@@ -143,8 +143,10 @@ OPS = [
         "scatter_reduce",
         lambda T, x, d, i, s, r, inc: x.scatter_reduce(d, i, s, r, include_self=inc),
         lambda rng: [
-            Sample((rand(rng, 3, 4), 0, _i([0, 2, 0, 0], [0, 0, 1, 1]), rand(rng, 2, 4), r, inc),
-                   name=f"{r} {inc}")
+            Sample(
+                (rand(rng, 3, 4), 0, _i([0, 2, 0, 0], [0, 0, 1, 1]), rand(rng, 2, 4), r, inc),
+                name=f"{r} {inc}",
+            )
             for r in ("sum", "mean", "amax", "amin", "prod")
             for inc in (True, False)
         ],

@@ -440,7 +440,7 @@ OPS = [
         rtol=1e-6,
     ),
     OpInfo(
-        "norm",
+        "norm_nuc_and_dims",
         lambda T, x, *a: T.norm(x, *a),
         lambda rng: [
             Sample((rand(rng, 3, 4),), name="fro"),

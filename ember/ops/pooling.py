@@ -1,0 +1,346 @@
+"""Pooling: max (with PyTorch's per-plane indices), average, Lp, adaptive pools and max_unpool.
+
+Max pooling gathers each window's candidate positions (flat indices into the plane, padding
+pointing at a -inf sentinel) and takes the first maximum, as PyTorch does. Its gradient scatters
+into those positions (see ember/ops/_planes.py). Average pooling is a linear op whose adjoint
+is col2im; adaptive average pooling is a product of per-dim averaging matrices.
+"""
+
+import numpy as np
+
+from ember._tensor import make_tensor
+from ember.autograd.function import Op
+from ember.ops._planes import scatter_planes
+from ember.ops._pool_args import check_input, pool_geometry, unpool_size
+from ember.ops._windows import Geometry, padded, scatter_windows, windows
+from ember.ops.elementwise import relu
+from ember.ops.linalg import matmul
+
+__all__ = [
+    "max_pool1d",
+    "max_pool2d",
+    "max_pool3d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "avg_pool3d",
+    "lp_pool1d",
+    "lp_pool2d",
+    "lp_pool3d",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
+    "max_unpool1d",
+    "max_unpool2d",
+    "max_unpool3d",
+]
+
+TENSOR_METHODS = ()
+
+
+def _lowest(dtype):
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+class _MaxByCandidates(Op):
+    """Max over candidate positions ``cand`` (*out, K) of each plane; returns (values, indices)."""
+
+    non_differentiable = (1,)
+
+    def forward(ctx, x, *, cand, nsp):
+        lead = x.shape[: x.ndim - nsp]
+        plane = int(np.prod(x.shape[x.ndim - nsp :], dtype=np.int64))
+        flat = x.reshape(lead + (plane,))
+        # A sentinel column at index ``plane`` stands for padding.
+        sentinel = np.full(lead + (1,), _lowest(x.dtype), dtype=x.dtype)
+        flat = np.concatenate([flat, sentinel], axis=-1)
+        vals = np.take(flat, cand, axis=-1)  # (*lead, *out, K)
+        arg = np.expand_dims(np.argmax(vals, axis=-1), -1)
+        out = np.take_along_axis(vals, arg, axis=-1)[..., 0]
+        idx = np.take_along_axis(np.broadcast_to(cand, vals.shape), arg, axis=-1)[..., 0]
+        ctx.idx, ctx.nlead, ctx.size = idx, len(lead), x.shape[x.ndim - nsp :]
+        return out, idx.astype(np.int64)
+
+    def backward(ctx, grad, _):
+        return scatter_planes(grad, ctx.idx, ctx.nlead, ctx.size)
+
+
+def _window_candidates(geom):
+    """Flat plane indices of every window element, (*out, K); padding maps to ``plane``."""
+    plane = int(np.prod(geom.in_size, dtype=np.int64))
+    flat = np.arange(plane, dtype=np.int64).reshape(geom.in_size)
+    return windows(padded(flat, geom, value=plane), geom, kernel_first=False).reshape(
+        geom.out_size + (-1,)
+    )
+
+
+def _adaptive_bounds(n_in, n_out):
+    starts = (np.arange(n_out) * n_in) // n_out
+    ends = -((-(np.arange(n_out) + 1) * n_in) // n_out)
+    return starts, ends
+
+
+def _adaptive_candidates(in_size, out_size):
+    """Candidate flat indices (*out, K) of adaptive windows; short windows repeat their last
+    element, which changes neither the max nor the first index of the max."""
+    per_dim = []
+    for n_in, n_out in zip(in_size, out_size):
+        starts, ends = _adaptive_bounds(n_in, n_out)
+        k = int((ends - starts).max()) if n_out else 0
+        idx = np.minimum(starts[:, None] + np.arange(k)[None, :], ends[:, None] - 1)
+        per_dim.append(idx)  # (out_d, k_d)
+    nsp = len(in_size)
+    flat = np.zeros((1,) * (2 * nsp), dtype=np.int64)
+    for d, idx in enumerate(per_dim):
+        stride = int(np.prod(in_size[d + 1 :], dtype=np.int64))
+        shape = [1] * (2 * nsp)
+        shape[d], shape[nsp + d] = idx.shape
+        flat = flat + idx.reshape(shape) * stride
+    return flat.reshape(tuple(out_size) + (-1,))
+
+
+def _max_pool(nsp, name, input, kernel_size, stride, padding, dilation, ceil_mode,
+              return_indices):  # fmt: skip
+    batched = check_input(input, nsp, name, kind="max")
+    geom = pool_geometry(input, nsp, name, kernel_size, stride, padding, dilation, ceil_mode)
+    out, idx = _MaxByCandidates.apply(input, cand=_window_candidates(geom), nsp=nsp)
+    del batched
+    return (out, idx) if return_indices else out
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):  # fmt: skip
+    """1-D max pooling over (N, C, L) or (C, L); ``return_indices`` gives flat positions."""
+    args = (kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    return _max_pool(1, "max_pool1d", input, *args)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):  # fmt: skip
+    """2-D max pooling over (N, C, H, W) or (C, H, W); indices are flat per (H, W) plane."""
+    args = (kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    return _max_pool(2, "max_pool2d", input, *args)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):  # fmt: skip
+    """3-D max pooling over (N, C, D, H, W) or (C, D, H, W)."""
+    args = (kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    return _max_pool(3, "max_pool3d", input, *args)
+
+
+def _window_sum(x, geom):
+    """Sum of each window of ``x`` (zero padding), by one strided add per kernel position."""
+    win = windows(padded(x, geom), geom)  # (*lead, *kernel, *out)
+    nsp = len(geom.kernel)
+    lead = x.ndim - nsp
+    return win.sum(axis=tuple(range(lead, lead + nsp)))
+
+
+class _AvgPool(Op):
+    """Window sums divided by ``divisor`` (an array over output positions); linear."""
+
+    def forward(ctx, x, *, geom, divisor):
+        ctx.geom, ctx.divisor = geom, divisor
+        out = _window_sum(x, geom)
+        return (out / divisor).astype(x.dtype, copy=False)
+
+    def backward(ctx, grad):
+        return _AvgPoolAdjoint.apply(grad, geom=ctx.geom, divisor=ctx.divisor)
+
+
+class _AvgPoolAdjoint(Op):
+    def forward(ctx, g, *, geom, divisor):
+        ctx.geom, ctx.divisor = geom, divisor
+        nsp = len(geom.kernel)
+        lead = g.shape[: g.ndim - nsp]
+        scaled = (g / divisor).astype(g.dtype, copy=False)
+        cols = np.broadcast_to(
+            scaled.reshape(lead + (1,) * nsp + geom.out_size), lead + geom.kernel + geom.out_size
+        )
+        return np.ascontiguousarray(scatter_windows(cols, geom))
+
+    def backward(ctx, grad):
+        return _AvgPool.apply(grad, geom=ctx.geom, divisor=ctx.divisor)
+
+
+def _avg_divisor(geom, pad, count_include_pad, divisor_override):
+    if divisor_override is not None:
+        return np.float64(divisor_override)
+    divisor = np.ones((), dtype=np.float64)
+    for d, (k, s, p, n, o) in enumerate(
+        zip(geom.kernel, geom.stride, pad, geom.in_size, geom.out_size)
+    ):
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, n + p)
+        pool = end - start
+        count = np.minimum(end, n) - np.maximum(start, 0)
+        per_dim = pool if count_include_pad else count
+        shape = [1] * len(geom.kernel)
+        shape[d] = o
+        divisor = divisor * per_dim.reshape(shape)
+    return divisor
+
+
+def _avg_pool(nsp, name, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+              divisor_override):  # fmt: skip
+    check_input(input, nsp, name, kind="avg")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    geom = pool_geometry(input, nsp, name, kernel_size, stride, padding, 1, ceil_mode)
+    divisor = _avg_divisor(geom, geom.lo, count_include_pad, divisor_override)
+    return _AvgPool.apply(input, geom=geom, divisor=divisor)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):  # fmt: skip
+    """1-D average pooling over (N, C, L) or (C, L)."""
+    args = (kernel_size, stride, padding, ceil_mode, count_include_pad, None)
+    return _avg_pool(1, "avg_pool1d", input, *args)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):  # fmt: skip
+    """2-D average pooling over (N, C, H, W) or (C, H, W)."""
+    args = (kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+    return _avg_pool(2, "avg_pool2d", input, *args)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):  # fmt: skip
+    """3-D average pooling over (N, C, D, H, W) or (C, D, H, W)."""
+    args = (kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+    return _avg_pool(3, "avg_pool3d", input, *args)
+
+
+def _lp_pool(nsp, input, norm_type, kernel_size, stride, ceil_mode):
+    pool = (avg_pool1d, avg_pool2d, avg_pool3d)[nsp - 1]
+    kernel = kernel_size if not isinstance(kernel_size, int) else (kernel_size,) * nsp
+    numel = int(np.prod(kernel))
+    out = pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return (out.sign() * relu(out.abs())).mul(numel).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """1-D power-average pooling: ``(sum x^p)^(1/p)`` over each window."""
+    return _lp_pool(1, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """2-D power-average pooling: ``(sum x^p)^(1/p)`` over each window."""
+    return _lp_pool(2, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """3-D power-average pooling: ``(sum x^p)^(1/p)`` over each window."""
+    return _lp_pool(3, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def _adaptive_size(input, nsp, output_size):
+    sizes = (output_size,) * nsp if isinstance(output_size, int) else tuple(output_size)
+    if len(sizes) == 1 and nsp > 1:
+        sizes = sizes * nsp
+    if len(sizes) != nsp:
+        raise RuntimeError(
+            f"adaptive pool: output_size must be {nsp} elements, but got {len(sizes)}"
+        )
+    in_size = tuple(input.shape[-nsp:])
+    return tuple(i if o is None else int(o) for i, o in zip(in_size, sizes)), in_size
+
+
+def _averaging_matrix(n_in, n_out, dtype):
+    starts, ends = _adaptive_bounds(n_in, n_out)
+    cols = np.arange(n_in)
+    inside = (cols[None, :] >= starts[:, None]) & (cols[None, :] < ends[:, None])
+    return inside / (ends - starts)[:, None].astype(np.float64)
+
+
+def _adaptive_avg(nsp, name, input, output_size):
+    check_input(input, nsp, name, kind="adaptive")
+    out_size, in_size = _adaptive_size(input, nsp, output_size)
+    if all(o == 1 for o in out_size):
+        return input.mean(tuple(range(-nsp, 0)), keepdim=True)
+    # Adaptive windows are products of per-dim intervals: average one dim at a time.
+    x = input
+    for d in range(nsp):
+        if out_size[d] == in_size[d]:
+            continue
+        m = make_tensor(_averaging_matrix(in_size[d], out_size[d], None).astype(input._data.dtype))
+        axis = input.dim() - nsp + d
+        x = matmul(x.transpose(axis, -1), m.transpose(0, 1)).transpose(axis, -1)
+    return x
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Average pooling to a fixed output length."""
+    return _adaptive_avg(1, "adaptive_avg_pool1d", input, output_size)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pooling to a fixed (H, W) output size (None keeps that dim)."""
+    return _adaptive_avg(2, "adaptive_avg_pool2d", input, output_size)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    """Average pooling to a fixed (D, H, W) output size (None keeps that dim)."""
+    return _adaptive_avg(3, "adaptive_avg_pool3d", input, output_size)
+
+
+def _adaptive_max(nsp, name, input, output_size, return_indices):
+    check_input(input, nsp, name, kind="adaptive")
+    out_size, in_size = _adaptive_size(input, nsp, output_size)
+    cand = _adaptive_candidates(in_size, out_size)
+    out, idx = _MaxByCandidates.apply(input, cand=cand, nsp=nsp)
+    return (out, idx) if return_indices else out
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """Max pooling to a fixed output length."""
+    return _adaptive_max(1, "adaptive_max_pool1d", input, output_size, return_indices)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Max pooling to a fixed (H, W) output size."""
+    return _adaptive_max(2, "adaptive_max_pool2d", input, output_size, return_indices)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """Max pooling to a fixed (D, H, W) output size."""
+    return _adaptive_max(3, "adaptive_max_pool3d", input, output_size, return_indices)
+
+
+def _max_unpool(nsp, name, input, indices, kernel_size, stride, padding, output_size):
+    size = unpool_size(input, indices, nsp, name, kernel_size, stride, padding, output_size)
+    plane = int(np.prod(size))
+    idx = indices._data
+    if idx.size and (idx.min() < 0 or idx.max() >= plane):
+        bad = int(idx.max() if idx.max() >= plane else idx.min())
+        raise RuntimeError(
+            f"Found an invalid max index: {bad} (output volumes are of size "
+            f"{'x'.join(str(s) for s in size)})"
+        )
+    nlead = input.dim() - nsp
+    return scatter_planes(input, idx, nlead, size, accumulate=False)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of max_pool1d: values placed at their indices, zeros elsewhere."""
+    args = (kernel_size, stride, padding, output_size)
+    return _max_unpool(1, "max_unpool1d", input, indices, *args)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of max_pool2d: values placed at their indices, zeros elsewhere."""
+    args = (kernel_size, stride, padding, output_size)
+    return _max_unpool(2, "max_unpool2d", input, indices, *args)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of max_pool3d: values placed at their indices, zeros elsewhere."""
+    args = (kernel_size, stride, padding, output_size)
+    return _max_unpool(3, "max_unpool3d", input, indices, *args)
+
+
+_ = Geometry
