@@ -1,7 +1,6 @@
 """Generic op tests driven by the registry: PyTorch oracle in float64 and float32, gradcheck,
 gradgradcheck. One parametrised case per (op, sample)."""
 
-import numpy as np
 import pytest
 
 import ember
@@ -30,11 +29,19 @@ def _contiguous(sample):
     return type(sample)(args, sample.kwargs, sample.grad, sample.name)
 
 
+def _differentiable(sample):
+    """Whether numerical gradients apply: some input requires grad and none is empty."""
+    _, grad_inputs = to_namespace(ember, _contiguous(sample), "float64")
+    return bool(grad_inputs) and all(t.numel() > 0 for t in grad_inputs)
+
+
+# Gradient checks run on the samples they apply to (chosen here, never skipped at run time).
+GRAD_CASES = [c for c in CASES if _differentiable(c.values[1])]
+
+
 def _grad_case(op, sample):
     contiguous = _contiguous(sample)
     args, grad_inputs = to_namespace(ember, contiguous, "float64")
-    if not grad_inputs or any(t.numel() == 0 for t in grad_inputs):
-        pytest.skip("no differentiable non-empty input in this sample")
     positions = [i for i, a in enumerate(args) if any(a is g for g in grad_inputs)]
 
     def fn(*tensors):
@@ -46,16 +53,14 @@ def _grad_case(op, sample):
     return fn, grad_inputs
 
 
-@pytest.mark.parametrize("op,sample", [c for c in CASES if c.values[0].gradcheck])
+@pytest.mark.parametrize("op,sample", [c for c in GRAD_CASES if c.values[0].gradcheck])
 def test_op_gradcheck(op, sample):
     fn, inputs = _grad_case(op, sample)
     assert ember.autograd.gradcheck(fn, inputs)
 
 
-@pytest.mark.parametrize("op,sample", [c for c in CASES if c.values[0].gradgradcheck])
+@pytest.mark.parametrize("op,sample", [c for c in GRAD_CASES if c.values[0].gradgradcheck])
 def test_op_gradgradcheck(op, sample):
     fn, inputs = _grad_case(op, sample)
     assert ember.autograd.gradgradcheck(fn, inputs)
 
-
-_ = np
