@@ -14,7 +14,7 @@ view is one of four primitives, so that an in-place op on it can be replayed on 
 import numpy as np
 
 from ember._tensor import Tensor
-from ember.autograd.function import Op
+from ember.autograd.function import Op, _share_version
 from ember.ops._common import wrap_dim
 from ember.ops._index_ops import Slice
 
@@ -425,16 +425,47 @@ def unbind(input, dim=0):
     if input._data.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = wrap_dim(dim, input._data.ndim)
-    head = (slice(None),) * d
-    pieces = tuple(
-        Slice.apply(input, key=head + (i, Ellipsis)) for i in range(input._data.shape[d])
-    )
-    return _multi_view(pieces, "Unbind")
+    n = input._data.shape[d]
+    if n == 0:
+        return ()
+    return _pieces(input, d, [(i, i + 1) for i in range(n)], "Unbind")
+
+
+class Split(Op):
+    """Pieces of ``x`` along ``dim`` as views, all outputs of one node (PyTorch's
+    SplitBackward): backward joins the pieces' gradients once, instead of scattering each
+    into zeros of the input's size and summing those (measured 4x the time in an LSTM step).
+    ``bounds`` are (start, stop) pairs; ``squeeze`` drops ``dim`` from every piece (unbind)."""
+
+    def forward(ctx, x, dim, bounds, squeeze=False):
+        ctx.dim, ctx.bounds, ctx.squeeze = dim, bounds, squeeze
+        head = (slice(None),) * dim
+        if squeeze:
+            return tuple(x[head + (a,)] for a, _ in bounds)
+        return tuple(x[head + (slice(a, b),)] for a, b in bounds)
+
+    def backward(ctx, *grads):
+        return JoinPieces.apply(*grads, dim=ctx.dim, bounds=ctx.bounds, squeeze=ctx.squeeze)
+
+
+class JoinPieces(Op):
+    """The adjoint of ``Split``: the pieces concatenated (or stacked) along ``dim``."""
+
+    def forward(ctx, *pieces, dim, bounds, squeeze):
+        ctx.dim, ctx.bounds, ctx.squeeze = dim, bounds, squeeze
+        return np.stack(pieces, axis=dim) if squeeze else np.concatenate(pieces, axis=dim)
+
+    def backward(ctx, grad):
+        return Split.apply(grad, dim=ctx.dim, bounds=ctx.bounds, squeeze=ctx.squeeze)
 
 
 def _pieces(input, d, bounds, name=None):
-    pieces = tuple(Slice.apply(input, key=_dim_slice(d, a, b)) for a, b in bounds)
-    return _multi_view(pieces, name) if name else pieces
+    if name is None:  # independent slices (tensor_split), each its own view as in PyTorch
+        return tuple(Slice.apply(input, key=_dim_slice(d, a, b)) for a, b in bounds)
+    pieces = Split.apply(input, dim=d, bounds=tuple(bounds), squeeze=name == "Unbind")
+    for piece in pieces:
+        _share_version(piece, input)
+    return _multi_view(pieces, name)
 
 
 def _multi_view(pieces, name):

@@ -175,8 +175,11 @@ class RNNBase(Module):
         if batch_sizes is None:
             steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
             outputs = [None] * x.shape[0]
+            # unbind: one node whose backward stacks the step gradients (indexing x_proj[t]
+            # would scatter each into zeros of the whole sequence).
+            x_steps = x_proj.unbind(0)
             for t in steps:
-                state = self._step(x_proj[t], state, w_hh, b_hh, w_hr)
+                state = self._step(x_steps[t], state, w_hh, b_hh, w_hr)
                 outputs[t] = state[0] if lstm else state
             return ops.stack(outputs, 0), state
         return self._run_packed(x_proj, state, weights, batch_sizes, reverse)
@@ -187,10 +190,8 @@ class RNNBase(Module):
         _, w_hh, _, b_hh, w_hr = weights
         lstm = self.mode == "LSTM"
         sizes = [int(n) for n in batch_sizes._data]
-        starts = [0]
-        for n in sizes[:-1]:
-            starts.append(starts[-1] + n)
         outputs = [None] * len(sizes)
+        x_steps = x_proj.split(sizes, 0)  # one node for all steps, as in _run_direction
         if not reverse:
             finished = []
             current = state
@@ -199,7 +200,7 @@ class RNNBase(Module):
                 if n < prev:
                     finished.append(_slice_state(current, n, prev, lstm))
                     current = _slice_state(current, 0, n, lstm)
-                current = self._step(x_proj[starts[t] : starts[t] + n], current, w_hh, b_hh, w_hr)
+                current = self._step(x_steps[t], current, w_hh, b_hh, w_hr)
                 outputs[t] = current[0] if lstm else current
             finished.append(current)
             final = _join_states(list(reversed(finished)), lstm)
@@ -211,7 +212,7 @@ class RNNBase(Module):
                 have = (current[0] if lstm else current).shape[0]
                 if n > have:
                     current = _join_states([current, _slice_state(full, have, n, lstm)], lstm)
-                current = self._step(x_proj[starts[t] : starts[t] + n], current, w_hh, b_hh, w_hr)
+                current = self._step(x_steps[t], current, w_hh, b_hh, w_hr)
                 outputs[t] = current[0] if lstm else current
             final = current
         return ops.cat(outputs, 0), final
