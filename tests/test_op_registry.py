@@ -63,4 +63,3 @@ def test_op_gradcheck(op, sample):
 def test_op_gradgradcheck(op, sample):
     fn, inputs = _grad_case(op, sample)
     assert ember.autograd.gradgradcheck(fn, inputs)
-

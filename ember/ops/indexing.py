@@ -228,6 +228,12 @@ def _assign(x, value):
 _assign.__name__ = "copy"
 
 
+def copy_(self, src, non_blocking=False):
+    """Copy ``src`` into ``self``, broadcast and cast to ``self``'s dtype; gradients flow to
+    ``src``, as PyTorch's."""
+    return inplace(_assign, self, src)
+
+
 def setitem(self, index, value):
     """``self[index] = value``, broadcasting ``value``; differentiable in both."""
     t = type(index)
@@ -482,4 +488,4 @@ def argwhere(input):
     return nonzero(input)
 
 
-INPLACE_METHODS = ("masked_fill_", "masked_scatter_", "index_put_")
+INPLACE_METHODS = ("masked_fill_", "masked_scatter_", "index_put_", "copy_")

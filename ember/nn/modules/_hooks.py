@@ -2,16 +2,20 @@
 
 Note [module backward hooks]
 As in PyTorch, a module with full backward hooks runs its forward between two identity
-autograd functions: one over the tensor inputs, one over the outputs. The output one sees
-``grad_output`` first (and runs the backward pre-hooks, which may replace it); the input one
-sees every ``grad_input`` at once and runs the backward hooks, which may replace them.
+autograd functions: one over the tensor inputs, one over the outputs (each only when one of its
+tensors requires grad). The output one sees ``grad_output`` first (and runs the backward
+pre-hooks, which may replace it); the input one sees every ``grad_input`` at once and runs the
+backward hooks, which may replace them. Both tuples have one slot per positional argument (per
+output): None for a non-tensor, zeros where no gradient flows, as PyTorch materialises them.
 """
 
 import itertools
+import warnings
 from collections import OrderedDict
 
 from ember._tensor import Tensor
 from ember.autograd.function import Function
+from ember.autograd.grad_mode import is_grad_enabled
 
 __all__ = ["HookHandle", "backward_hook_call"]
 
@@ -47,94 +51,120 @@ class HookHandle:
 
 
 class _State:
-    def __init__(self, module, n_inputs):
+    """What one call's two identity functions share."""
+
+    def __init__(self, module):
         self.module = module
-        self.n_inputs = n_inputs
+        self.n_inputs = self.n_outputs = -1
+        self.input_index = self.output_index = None
         self.grad_output = None
 
 
-def _check_count(new, old, what):
-    if len(new) != len(old):
-        raise RuntimeError(
-            f"Backward hook returned an invalid number of grad_{what} (expected {len(old)}, "
-            f"got {len(new)})"
-        )
+def _pack_with_none(indices, values, size):
+    res = [None] * size
+    for i, value in zip(indices, values):
+        res[i] = value
+    return tuple(res)
 
 
-def _as_tuple(result):
-    return (
-        result
-        if isinstance(result, tuple)
-        else tuple(result)
-        if isinstance(result, list)
-        else (result,)
-    )
-
-
-class _OutputHook(Function):
+class _Identity(Function):
     @staticmethod
     def forward(ctx, state, *tensors):
         ctx.state = state
-        ctx.set_materialize_grads(False)
+        ctx.mark_non_differentiable(*(t for t in tensors if not t.requires_grad))
         return tensors if len(tensors) > 1 else tensors[0]
 
+
+class _OutputHook(_Identity):
     @staticmethod
     def backward(ctx, *grads):
         state = ctx.state
         module = state.module
+        state.grad_output = _pack_with_none(state.output_index, grads, state.n_outputs)
+        expected = len(state.grad_output)
         for hook in list(module._backward_pre_hooks.values()):
-            result = hook(module, grads)
-            if result is not None:
-                result = _as_tuple(result)
-                _check_count(result, grads, "output")
-                grads = result
-        state.grad_output = grads
-        if state.n_inputs == 0:
-            # No input needs a gradient: the backward hooks see None for every input now.
+            result = hook(module, state.grad_output)
+            if result is None:
+                continue
+            if len(result) != expected:
+                raise RuntimeError(
+                    "Backward pre hook returned an invalid number of grad_output, "
+                    f"got {len(result)}, but expected {expected}"
+                )
+            state.grad_output = result
+        grad_output = state.grad_output
+        if state.input_index is None:
+            warnings.warn(
+                "Full backward hook is firing when gradients are computed with respect to module "
+                "outputs since no inputs require gradients. See "
+                "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                "#torch.nn.Module.register_full_backward_hook for more details.",
+                stacklevel=2,
+            )
+            grad_input = (None,) * state.n_inputs
             for hook in list(module._backward_hooks.values()):
-                hook(module, (None,), grads)
-        return (None, *grads)
+                result = hook(module, grad_input, grad_output)
+                if result is not None and not (
+                    isinstance(result, tuple) and all(g is None for g in result)
+                ):
+                    raise RuntimeError(
+                        "Backward hook for Modules where no input requires gradient should "
+                        "always return None or None for all gradients."
+                    )
+            state.grad_output = None
+        return (None, *(grad_output[i] for i in state.output_index))
 
 
-class _InputHook(Function):
-    @staticmethod
-    def forward(ctx, state, *tensors):
-        ctx.state = state
-        ctx.set_materialize_grads(False)
-        return tensors if len(tensors) > 1 else tensors[0]
-
+class _InputHook(_Identity):
     @staticmethod
     def backward(ctx, *grads):
         state = ctx.state
         module = state.module
+        if state.grad_output is None:
+            return (None, *grads)
+        result = _pack_with_none(state.input_index, grads, state.n_inputs)
         for hook in list(module._backward_hooks.values()):
-            result = hook(module, grads, state.grad_output)
-            if result is not None:
-                result = _as_tuple(result)
-                _check_count(result, grads, "input")
-                grads = result
-        return (None, *grads)
+            out = hook(module, result, state.grad_output)
+            if out is None:
+                continue
+            if len(out) != len(result):
+                raise RuntimeError(
+                    "Backward hook returned an invalid number of grad_input, "
+                    f"got {len(out)}, but expected {len(result)}"
+                )
+            result = out
+        state.grad_output = None
+        return (None, *(result[i] for i in state.input_index))
+
+
+def _apply_on_tensors(function, state, args):
+    """Pass the tensors among ``args`` through ``function`` if one of them requires grad;
+    returns the new args and the tensors' positions (None when nothing was wrapped)."""
+    index = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+    if not (any(args[i].requires_grad for i in index) and is_grad_enabled()):
+        return args, None
+    wrapped = function.apply(state, *(args[i] for i in index))
+    wrapped = wrapped if isinstance(wrapped, tuple) else (wrapped,)
+    values = list(args)
+    for i, w in zip(index, wrapped):
+        values[i] = w
+    return (tuple(values) if type(args) is tuple else type(args)(*values)), index
 
 
 def backward_hook_call(module, args, kwargs, run_forward):
     """Run ``run_forward(args, kwargs)`` between the identity functions of the Note."""
-    positions = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
-    state = _State(module, len(positions))
-    if positions:
-        wrapped = _as_tuple(_InputHook.apply(state, *(args[i] for i in positions)))
-        args = list(args)
-        for i, w in zip(positions, wrapped):
-            args[i] = w
-        args = tuple(args)
+    state = _State(module)
+    args, state.input_index = _apply_on_tensors(_InputHook, state, args)
+    state.n_inputs = len(args)
     output = run_forward(args, kwargs)
-    if isinstance(output, Tensor):
-        return _OutputHook.apply(state, output) if output.requires_grad else output
-    if isinstance(output, tuple):
-        slots = [i for i, o in enumerate(output) if isinstance(o, Tensor) and o.requires_grad]
-        if slots:
-            wrapped = _as_tuple(_OutputHook.apply(state, *(output[i] for i in slots)))
-            output = list(output)
-            for i, w in zip(slots, wrapped):
-                output[i] = w
-            output = tuple(output)
-    return output
+    if not isinstance(output, (Tensor, tuple)):
+        warnings.warn(
+            "For backward hooks to be called, module output should be a Tensor or a tuple of "
+            f"Tensors but received {type(output)}",
+            stacklevel=3,
+        )
+    is_tuple = isinstance(output, tuple)
+    outputs = output if is_tuple else (output,)
+    outputs, state.output_index = _apply_on_tensors(_OutputHook, state, outputs)
+    state.n_outputs = len(outputs)
+    return outputs if is_tuple else outputs[0]

@@ -1,6 +1,7 @@
 """Module: the base class of every layer, with PyTorch's registration, state_dict and hooks."""
 
 import itertools
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
@@ -267,6 +268,22 @@ class Module:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        # Modules pickled before a table existed get an empty one, as in PyTorch.
+        for name in (
+            "_forward_pre_hooks",
+            "_forward_pre_hooks_with_kwargs",
+            "_forward_hooks",
+            "_forward_hooks_with_kwargs",
+            "_forward_hooks_always_called",
+            "_backward_hooks",
+            "_backward_pre_hooks",
+            "_state_dict_hooks",
+            "_state_dict_pre_hooks",
+            "_load_state_dict_pre_hooks",
+            "_load_state_dict_post_hooks",
+        ):
+            self.__dict__.setdefault(name, OrderedDict())
+        self.__dict__.setdefault("_non_persistent_buffers_set", set())
 
     # ---- iteration -------------------------------------------------------------------------
 
@@ -507,9 +524,19 @@ class Module:
     def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
         """An OrderedDict of parameters and persistent buffers under their dotted names."""
         if args:  # the deprecated positional form (destination, prefix, keep_vars)
-            destination = args[0]
-            prefix = args[1] if len(args) > 1 else prefix
-            keep_vars = args[2] if len(args) > 2 else keep_vars
+            warnings.warn(
+                "Positional args are being deprecated, use kwargs instead. Refer to "
+                "https://pytorch.org/docs/main/generated/torch.nn.Module.html"
+                "#torch.nn.Module.state_dict for details.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            if destination is None:
+                destination = args[0]
+            if len(args) > 1 and prefix == "":
+                prefix = args[1]
+            if len(args) > 2 and keep_vars is False:
+                keep_vars = args[2]
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
@@ -526,8 +553,11 @@ class Module:
                 )
         for hook in self._state_dict_hooks.values():
             result = hook(self, destination, prefix, local_metadata)
-            if result is not None:
-                destination = result
+            if result is None:
+                continue
+            if getattr(hook, "_from_public_api", False):
+                raise RuntimeError("state_dict post-hook must return None")
+            destination = result  # the private hooks may replace the state_dict
         return destination
 
     def _load_from_state_dict(
@@ -638,7 +668,12 @@ class Module:
                     load(child, child_state, child_prefix)
             result = _IncompatibleKeys(missing, unexpected)
             for hook in module._load_state_dict_post_hooks.values():
-                hook(module, result)
+                out = hook(module, result)
+                assert out is None, (  # noqa: S101  (PyTorch's AssertionError)
+                    "Hooks registered with ``register_load_state_dict_post_hook`` are not "
+                    "expected to return new values, if incompatible_keys need to be modified, "
+                    "it should be done inplace."
+                )
 
         load(self, state_dict)
         if strict:
@@ -660,10 +695,18 @@ class Module:
         return HookHandle.add(self._state_dict_pre_hooks, hook)
 
     def register_state_dict_post_hook(self, hook):
-        """``hook(module, state_dict, prefix, local_metadata)`` runs after state_dict."""
+        """``hook(module, state_dict, prefix, local_metadata)`` runs after state_dict and
+        returns None (it may change the state_dict in place)."""
+        hook._from_public_api = True
         return HookHandle.add(self._state_dict_hooks, hook)
 
-    _register_state_dict_hook = register_state_dict_post_hook
+    def _register_state_dict_hook(self, hook):
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError(
+                "Cannot register the same function as the state dict post hook that was "
+                "previously registered via register_state_dict_post_hook"
+            )
+        return HookHandle.add(self._state_dict_hooks, hook)
 
     def register_load_state_dict_pre_hook(self, hook):
         """``hook(module, state_dict, prefix, local_metadata, strict, missing, unexpected,
@@ -717,50 +760,80 @@ class Module:
             or self._backward_pre_hooks
         ):
             return self.forward(*args, **kwargs)
+        # Shared with _run_forward, so that the always-called hooks see how far the call got.
+        call = _CallState(args, kwargs)
+        try:
+            self._run_pre_hooks(call)
+            if self._backward_hooks or self._backward_pre_hooks:
+                return backward_hook_call(
+                    self, call.args, call.kwargs, lambda a, k: self._run_forward(call, a, k)
+                )
+            return self._run_forward(call, call.args, call.kwargs)
+        except Exception:
+            self._run_always_called_hooks(call)
+            raise
+
+    def _run_pre_hooks(self, call):
         for hook_id, hook in list(self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
-                result = hook(self, args, kwargs)
+                result = hook(self, call.args, call.kwargs)
                 if result is not None:
                     if not (isinstance(result, tuple) and len(result) == 2):
                         raise RuntimeError(
                             "forward pre-hook must return None or a tuple of (new_args, "
                             f"new_kwargs), but got {result}."
                         )
-                    args, kwargs = result
+                    call.args, call.kwargs = result
             else:
-                result = hook(self, args)
+                result = hook(self, call.args)
                 if result is not None:
-                    args = result if isinstance(result, tuple) else (result,)
-        if self._backward_hooks or self._backward_pre_hooks:
-            return backward_hook_call(self, args, kwargs, self._run_forward)
-        return self._run_forward(args, kwargs)
+                    call.args = result if isinstance(result, tuple) else (result,)
 
-    def _run_forward(self, args, kwargs):
-        called = set()
-        try:
-            output = self.forward(*args, **kwargs)
-            for hook_id, hook in list(self._forward_hooks.items()):
-                called.add(hook_id)
+    def _run_forward(self, call, args, kwargs):
+        call.args = args
+        call.result = self.forward(*args, **kwargs)
+        for hook_id, hook in list(self._forward_hooks.items()):
+            if hook_id in self._forward_hooks_always_called:
+                call.called.add(hook_id)
+            if hook_id in self._forward_hooks_with_kwargs:
+                result = hook(self, args, kwargs, call.result)
+            else:
+                result = hook(self, args, call.result)
+            if result is not None:
+                call.result = result
+        return call.result
+
+    def _run_always_called_hooks(self, call):
+        """After an error: the ``always_call`` hooks not yet run see the result so far."""
+        for hook_id, hook in list(self._forward_hooks.items()):
+            if hook_id not in self._forward_hooks_always_called or hook_id in call.called:
+                continue
+            try:
                 if hook_id in self._forward_hooks_with_kwargs:
-                    result = hook(self, args, kwargs, output)
+                    result = hook(self, call.args, call.kwargs, call.result)
                 else:
-                    result = hook(self, args, output)
+                    result = hook(self, call.args, call.result)
                 if result is not None:
-                    output = result
-            return output
-        except Exception:
-            for hook_id, hook in list(self._forward_hooks.items()):
-                if hook_id in self._forward_hooks_always_called and hook_id not in called:
-                    try:
-                        if hook_id in self._forward_hooks_with_kwargs:
-                            hook(self, args, kwargs, None)
-                        else:
-                            hook(self, args, None)
-                    except Exception:  # noqa: BLE001, S110  (the forward's error is the one to raise)
-                        pass
-            raise
+                    call.result = result
+            except Exception as e:  # noqa: BLE001  (the forward's error is the one to raise)
+                warnings.warn(
+                    "module forward hook with ``always_call=True`` raised an exception that was "
+                    f"silenced as another error was raised in forward: {e}",
+                    stacklevel=3,
+                )
 
     __call__ = _call_impl
+
+
+class _CallState:
+    """One module call's arguments and result, as the hooks have changed them so far."""
+
+    __slots__ = ("args", "kwargs", "result", "called")
+
+    def __init__(self, args, kwargs):
+        self.args, self.kwargs = args, kwargs
+        self.result = None
+        self.called = set()
 
 
 def _typename(obj):

@@ -9,6 +9,8 @@ from ember.nn.utils.clip_grad import (
     get_total_norm,
 )
 from ember.nn.utils.convert_parameters import parameters_to_vector, vector_to_parameters
+from ember.nn.utils.spectral_norm import remove_spectral_norm, spectral_norm
+from ember.nn.utils.weight_norm import remove_weight_norm, weight_norm
 
 # isort: split
 # ---- rnn (nn-C) ----

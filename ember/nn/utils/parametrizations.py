@@ -1,4 +1,8 @@
-"""Ready-made parametrizations: weight_norm and spectral_norm."""
+"""Ready-made parametrizations: weight_norm and spectral_norm.
+
+Differences from PyTorch: ``orthogonal`` is not provided (it needs matrix_exp and Householder
+products, which ember does not have yet).
+"""
 
 import numpy as np
 
@@ -40,6 +44,17 @@ def weight_norm(module, name="weight", dim=0):
     """Reparametrize ``module.<name>`` as ``g * v / |v|`` (originals ``original0`` = g and
     ``original1`` = v, as in PyTorch)."""
     register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+
+    def _weight_norm_compat_hook(
+        state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
+    ):
+        # Checkpoints of the hook-based nn.utils.weight_norm name the originals <name>_g/_v.
+        g_key, v_key = f"{prefix}{name}_g", f"{prefix}{name}_v"
+        if g_key in state_dict and v_key in state_dict:
+            state_dict[f"{prefix}parametrizations.{name}.original0"] = state_dict.pop(g_key)
+            state_dict[f"{prefix}parametrizations.{name}.original1"] = state_dict.pop(v_key)
+
+    module._register_load_state_dict_pre_hook(_weight_norm_compat_hook)
     return module
 
 
@@ -102,12 +117,18 @@ class _SpectralNorm(Module):
         return value
 
 
+def _is_conv_transpose(module):
+    # By class name, so that this layer does not import the conv layers.
+    names = ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
+    return any(cls.__name__ in names for cls in type(module).__mro__)
+
+
 def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=None):
     """Divide ``module.<name>`` by its spectral norm, estimated by power iteration."""
     weight = getattr(module, name, None)
     if not isinstance(weight, Tensor):
         raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
     if dim is None:
-        dim = 1 if type(module).__name__.startswith("ConvTranspose") else 0
+        dim = 1 if _is_conv_transpose(module) else 0
     register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
     return module
