@@ -24,6 +24,13 @@ class Adadelta(Optimizer):
 
     _tensor_step = True
 
+    _group_defaults = {
+        "foreach": None,
+        "maximize": False,
+        "differentiable": False,
+        "capturable": False,
+    }
+
     def __init__(
         self,
         params,
@@ -57,33 +64,17 @@ class Adadelta(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
+    def _init_state(self, group, p):
+        return {"step": _step_tensor(), "square_avg": _zeros_like(p), "acc_delta": _zeros_like(p)}
 
     def step(self, closure=None):
         """Perform a single optimization step."""
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                params, grads, square_avgs, acc_deltas, steps = [], [], [], [], []
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    params.append(p)
-                    grads.append(p.grad)
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _step_tensor()
-                        state["square_avg"] = _zeros_like(p)
-                        state["acc_delta"] = _zeros_like(p)
-                    square_avgs.append(state["square_avg"])
-                    acc_deltas.append(state["acc_delta"])
-                    steps.append(state["step"])
+                params, grads, square_avgs, acc_deltas, steps = self._with_grads(
+                    group, "square_avg", "acc_delta", "step"
+                )
                 adadelta(
                     params,
                     grads,

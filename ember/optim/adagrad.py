@@ -23,6 +23,13 @@ class Adagrad(Optimizer):
 
     _tensor_step = True
 
+    _group_defaults = {
+        "foreach": None,
+        "maximize": False,
+        "differentiable": False,
+        "fused": None,
+    }
+
     def __init__(
         self,
         params,
@@ -64,39 +71,18 @@ class Adagrad(Optimizer):
         # Adagrad creates its state up front, for every parameter, as PyTorch does.
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(p)
+                self.state[p].update(self._init_state(group, p))
 
-    def _init_state(self, p):
-        state = self.state[p]
-        state["step"] = _step_tensor()
-        state["sum"] = make_tensor(
-            np.full_like(p._data, self.defaults["initial_accumulator_value"])
-        )
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
+    def _init_state(self, group, p):
+        initial = np.full_like(p._data, group["initial_accumulator_value"])
+        return {"step": _step_tensor(), "sum": make_tensor(initial)}
 
     def step(self, closure=None):
         """Perform a single optimization step."""
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                params, grads, state_sums, steps = [], [], [], []
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    params.append(p)
-                    grads.append(p.grad)
-                    state = self.state[p]
-                    if len(state) == 0:
-                        self._init_state(p)
-                    state_sums.append(state["sum"])
-                    steps.append(state["step"])
+                params, grads, state_sums, steps = self._with_grads(group, "sum", "step")
                 adagrad(
                     params,
                     grads,

@@ -27,6 +27,16 @@ class Adam(Optimizer):
 
     _tensor_step = True
 
+    _group_defaults = {
+        "amsgrad": False,
+        "maximize": False,
+        "foreach": None,
+        "capturable": False,
+        "differentiable": False,
+        "decoupled_weight_decay": False,
+        "fused": None,
+    }
+
     def __init__(
         self,
         params,
@@ -69,40 +79,20 @@ class Adam(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("amsgrad", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("fused", None)
+    def _init_state(self, group, p):
+        state = {"step": _step_tensor(), "exp_avg": _zeros_like(p), "exp_avg_sq": _zeros_like(p)}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = _zeros_like(p)
+        return state
 
     def step(self, closure=None):
         """Perform a single optimization step."""
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                params, grads, exp_avgs, exp_avg_sqs, max_sqs, steps = [], [], [], [], [], []
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    params.append(p)
-                    grads.append(p.grad)
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _step_tensor()
-                        state["exp_avg"] = _zeros_like(p)
-                        state["exp_avg_sq"] = _zeros_like(p)
-                        if group["amsgrad"]:
-                            state["max_exp_avg_sq"] = _zeros_like(p)
-                    exp_avgs.append(state["exp_avg"])
-                    exp_avg_sqs.append(state["exp_avg_sq"])
-                    if group["amsgrad"]:
-                        max_sqs.append(state["max_exp_avg_sq"])
-                    steps.append(state["step"])
+                params, grads, exp_avgs, exp_avg_sqs, max_sqs, steps = self._with_grads(
+                    group, "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "step"
+                )
                 beta1, beta2 = group["betas"]
                 adam(
                     params,

@@ -25,6 +25,13 @@ class Adamax(Optimizer):
 
     _tensor_step = True
 
+    _group_defaults = {
+        "foreach": None,
+        "maximize": False,
+        "differentiable": False,
+        "capturable": False,
+    }
+
     def __init__(
         self,
         params,
@@ -53,33 +60,17 @@ class Adamax(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
+    def _init_state(self, group, p):
+        return {"step": _step_tensor(), "exp_avg": _zeros_like(p), "exp_inf": _zeros_like(p)}
 
     def step(self, closure=None):
         """Perform a single optimization step."""
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                params, grads, exp_avgs, exp_infs, steps = [], [], [], [], []
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    params.append(p)
-                    grads.append(p.grad)
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _step_tensor()
-                        state["exp_avg"] = _zeros_like(p)
-                        state["exp_inf"] = _zeros_like(p)
-                    exp_avgs.append(state["exp_avg"])
-                    exp_infs.append(state["exp_inf"])
-                    steps.append(state["step"])
+                params, grads, exp_avgs, exp_infs, steps = self._with_grads(
+                    group, "exp_avg", "exp_inf", "step"
+                )
                 beta1, beta2 = group["betas"]
                 adamax(
                     params,

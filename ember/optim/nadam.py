@@ -28,6 +28,14 @@ class NAdam(Optimizer):
 
     _tensor_step = True
 
+    _group_defaults = {
+        "maximize": False,
+        "foreach": None,
+        "capturable": False,
+        "differentiable": False,
+        "decoupled_weight_decay": False,
+    }
+
     def __init__(
         self,
         params,
@@ -64,37 +72,26 @@ class NAdam(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
         for p_state in self.state.values():
             if "mu_product" in p_state and not isinstance(p_state["mu_product"], Tensor):
                 p_state["mu_product"] = _step_tensor(float(p_state["mu_product"]))
+
+    def _init_state(self, group, p):
+        return {
+            "step": _step_tensor(),
+            "mu_product": make_tensor(np.array(1.0, _get_scalar_dtype())),
+            "exp_avg": _zeros_like(p),
+            "exp_avg_sq": _zeros_like(p),
+        }
 
     def step(self, closure=None):
         """Perform a single optimization step."""
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                params, grads, exp_avgs, exp_avg_sqs, mu_products, steps = [], [], [], [], [], []
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    params.append(p)
-                    grads.append(p.grad)
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _step_tensor()
-                        state["mu_product"] = make_tensor(np.array(1.0, _get_scalar_dtype()))
-                        state["exp_avg"] = _zeros_like(p)
-                        state["exp_avg_sq"] = _zeros_like(p)
-                    exp_avgs.append(state["exp_avg"])
-                    exp_avg_sqs.append(state["exp_avg_sq"])
-                    mu_products.append(state["mu_product"])
-                    steps.append(state["step"])
+                params, grads, exp_avgs, exp_avg_sqs, mu_products, steps = self._with_grads(
+                    group, "exp_avg", "exp_avg_sq", "mu_product", "step"
+                )
                 beta1, beta2 = group["betas"]
                 nadam(
                     params,

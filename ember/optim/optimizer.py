@@ -122,6 +122,8 @@ class Optimizer:
 
     # Per-parameter state entries that hold a 0-d ``step`` tensor (Adam family and others).
     _tensor_step = False
+    # Group options that pickles of older versions lack; __setstate__ fills them in.
+    _group_defaults = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -168,6 +170,9 @@ class Optimizer:
             self.__dict__.setdefault(name, OrderedDict())
         self.__dict__.setdefault("_scratch", _Scratch())
         self.defaults.setdefault("differentiable", False)
+        for group in self.param_groups:
+            for key, value in self._group_defaults.items():
+                group.setdefault(key, value)
         if self._tensor_step:
             # Checkpoints from before PyTorch 1.12 store ``step`` as a Python number.
             for p_state in self.state.values():
@@ -274,6 +279,31 @@ class Optimizer:
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the loss."""
         raise NotImplementedError
+
+    def _init_state(self, group, p):
+        """The state of parameter ``p`` before its first step (optimizers with state override
+        this)."""
+        return {}
+
+    def _with_grads(self, group, *keys):
+        """The group's parameters that have a gradient, their gradients, then for each state
+        key the list of those parameters' state entries (None where absent). A parameter's
+        state is created by ``_init_state`` on its first step."""
+        params, grads = [], []
+        columns = tuple([] for _ in keys)
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            params.append(p)
+            grads.append(p.grad)
+            if not keys:
+                continue  # no state wanted: do not create an empty entry (state_dict shows it)
+            state = self.state[p]
+            if len(state) == 0:
+                state.update(self._init_state(group, p))
+            for column, key in zip(columns, keys):
+                column.append(state.get(key))
+        return (params, grads) + columns
 
     def _closure_loss(self, closure):
         """Run ``closure`` with grad mode on, as every ``step`` does before updating."""

@@ -25,6 +25,15 @@ class RMSprop(Optimizer):
 
     _tensor_step = True
 
+    _group_defaults = {
+        "momentum": 0,
+        "centered": False,
+        "foreach": None,
+        "maximize": False,
+        "differentiable": False,
+        "capturable": False,
+    }
+
     def __init__(
         self,
         params,
@@ -63,41 +72,22 @@ class RMSprop(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("momentum", 0)
-            group.setdefault("centered", False)
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
+    def _init_state(self, group, p):
+        state = {"step": _step_tensor(), "square_avg": _zeros_like(p)}
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = _zeros_like(p)
+        if group["centered"]:
+            state["grad_avg"] = _zeros_like(p)
+        return state
 
     def step(self, closure=None):
         """Perform a single optimization step."""
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                params, grads, square_avgs, bufs, grad_avgs, steps = [], [], [], [], [], []
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    params.append(p)
-                    grads.append(p.grad)
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _step_tensor()
-                        state["square_avg"] = _zeros_like(p)
-                        if group["momentum"] > 0:
-                            state["momentum_buffer"] = _zeros_like(p)
-                        if group["centered"]:
-                            state["grad_avg"] = _zeros_like(p)
-                    square_avgs.append(state["square_avg"])
-                    steps.append(state["step"])
-                    if group["momentum"] > 0:
-                        bufs.append(state["momentum_buffer"])
-                    if group["centered"]:
-                        grad_avgs.append(state["grad_avg"])
+                params, grads, square_avgs, bufs, grad_avgs, steps = self._with_grads(
+                    group, "square_avg", "momentum_buffer", "grad_avg", "step"
+                )
                 rmsprop(
                     params,
                     grads,

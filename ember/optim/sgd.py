@@ -20,6 +20,14 @@ __all__ = ["SGD", "sgd"]
 class SGD(Optimizer):
     """Stochastic gradient descent (optionally with momentum), as ``torch.optim.SGD``."""
 
+    _group_defaults = {
+        "nesterov": False,
+        "maximize": False,
+        "foreach": None,
+        "differentiable": False,
+        "fused": False,
+    }
+
     def __init__(
         self,
         params,
@@ -55,27 +63,15 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
-
     def step(self, closure=None):
         """Perform a single optimization step."""
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                params, grads, bufs = [], [], []
-                for p in group["params"]:
-                    if p.grad is not None:
-                        params.append(p)
-                        grads.append(p.grad)
-                        if group["momentum"] != 0:
-                            bufs.append(self.state[p].get("momentum_buffer"))
+                # The momentum buffer is made by sgd() on a parameter's first step.
+                keys = ("momentum_buffer",) if group["momentum"] != 0 else ()
+                params, grads, *columns = self._with_grads(group, *keys)
+                bufs = columns[0] if columns else []
                 sgd(
                     params,
                     grads,
