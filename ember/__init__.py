@@ -233,6 +233,7 @@ from ember.ops.scatter import (
     index_add,
     index_copy,
     index_fill,
+    index_select,
     scatter,
     scatter_add,
     scatter_reduce,
@@ -297,6 +298,66 @@ from ember.ops.unary_math import (
     tanh,
 )
 from ember.serialization import load, save
+
+# isort: split
+# ---- coverage gaps (dir(torch.Tensor) audit) ----
+from ember._runtime import (
+    are_deterministic_algorithms_enabled,
+    compile,
+    get_num_threads,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_num_threads,
+    use_deterministic_algorithms,
+)
+from ember.ops.matrix_extra import matrix_power, trace
+from ember.ops.slicing import dsplit, hsplit, select, split_with_sizes, vsplit
+from ember.ops.special_math import (
+    acosh,
+    acosh_,
+    arccosh,
+    arccosh_,
+    arcsinh,
+    arcsinh_,
+    arctanh,
+    arctanh_,
+    asinh,
+    asinh_,
+    atanh,
+    atanh_,
+    copysign,
+    deg2rad,
+    deg2rad_,
+    heaviside,
+    hypot,
+    logaddexp,
+    logaddexp2,
+    logit,
+    logit_,
+    positive,
+    rad2deg,
+    rad2deg_,
+    sgn,
+    signbit,
+    sinc,
+    sinc_,
+    xlogy,
+    xlogy_,
+)
+from ember.ops.statistics import bincount, corrcoef, cov, histc, nanquantile, quantile
+from ember.ops.tensor_queries import detach, is_floating_point, is_nonzero, is_tensor, numel
+from ember.ops.vector_ops import cdist, cross, diff, dist, renorm
+
+# isort: split
+# ---- conv, pooling (the nn primitives PyTorch also exposes at top level) ----
+from ember.ops.conv import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
+from ember.ops.pooling import adaptive_avg_pool1d, avg_pool1d, max_pool1d, max_pool2d, max_pool3d
 
 __version__ = "0.1.0"
 

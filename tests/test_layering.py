@@ -13,6 +13,7 @@ LAYERS = {
     "_config": 1,
     "_dtype": 1,
     "_device": 1,
+    "_runtime": 1,
     "_backend": 2,
     "_tensor": 3,
     "_tensor_str": 3,

@@ -77,6 +77,63 @@ from ember.nn._functional.margin import multi_margin_loss, multilabel_margin_los
 
 # isort: split
 # ---- conv, pooling, normalization, padding, interpolate, fold (nn-B) ----
+from ember.nn._functional.batchnorm import batch_norm, instance_norm
+from ember.nn._functional.fold import fold, unfold
+from ember.nn._functional.normalization import (
+    group_norm,
+    layer_norm,
+    local_response_norm,
+    rms_norm,
+)
+from ember.nn._functional.padding import pad
+from ember.nn._functional.pixel_shuffle import (
+    channel_shuffle,
+    native_channel_shuffle,
+    pixel_shuffle,
+    pixel_unshuffle,
+)
+from ember.nn._functional.pooling import (
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d_with_indices,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
+    max_pool1d_with_indices,
+    max_pool2d_with_indices,
+    max_pool3d_with_indices,
+)
+from ember.nn._functional.upsampling import (
+    interpolate,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
+from ember.ops.conv import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
+from ember.ops.pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    adaptive_max_pool3d,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
+)
 
 # isort: split
 # ---- attention (nn-C) ----

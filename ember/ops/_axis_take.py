@@ -26,19 +26,24 @@ class _AddAxis(Op):
         shape = list(g.shape)
         shape[axis] = size
         out = np.zeros(shape, dtype=g.dtype)
-        # Sort the indices so that repeated ones are adjacent, then sum each run at once.
+        key = [slice(None)] * g.ndim
+        # Positions that share a target index get ranks 0, 1, 2...; within one rank the targets
+        # are distinct, so each rank is one fancy-indexed add (padding and 2x upsampling have
+        # at most 2 ranks).
         order = np.argsort(idx, kind="stable")
         sorted_idx = idx[order]
-        uniq, starts = np.unique(sorted_idx, return_index=True)
-        if uniq.size == idx.size:
-            key = [slice(None)] * g.ndim
-            key[axis] = idx
-            out[tuple(key)] = g
-            return out
-        sums = np.add.reduceat(np.take(g, order, axis=axis), starts, axis=axis)
-        key = [slice(None)] * g.ndim
-        key[axis] = uniq
-        out[tuple(key)] = sums
+        n = idx.size
+        first = np.ones(n, dtype=bool)
+        first[1:] = sorted_idx[1:] != sorted_idx[:-1]
+        rank = np.arange(n) - np.maximum.accumulate(np.where(first, np.arange(n), 0))
+        for r in range(int(rank.max()) + 1 if n else 0):
+            sel = order[rank == r]
+            key[axis] = idx[sel]
+            part = np.take(g, sel, axis=axis)
+            if r == 0:
+                out[tuple(key)] = part
+            else:
+                out[tuple(key)] += part
         return out
 
     def backward(ctx, grad):

@@ -44,6 +44,12 @@ def _dtype_key(t):
 
 def _check_common(x, weight, bias, stride, dilation, groups, nsp, transposed):
     if weight.dim() != nsp + 2:
+        if weight.dim() > x.dim():
+            raise RuntimeError(
+                f"Expected {weight.dim()}-dimensional input for {weight.dim()}-dimensional weight "
+                f"{list(weight.shape)}, but got {x.dim()}-dimensional input of size "
+                f"{list(x.shape)} instead"
+            )
         raise RuntimeError(
             f"expected stride to be a single integer value or a list of {weight.dim() - 2} "
             f"values to match the convolution dimensions, but got stride={list(stride)}"
@@ -59,6 +65,12 @@ def _check_common(x, weight, bias, stride, dilation, groups, nsp, transposed):
         raise RuntimeError(
             f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
             f"but got weight of size [{w_shape}] instead"
+        )
+    if not transposed and bias is not None and _dtype_key(bias) != _dtype_key(x):
+        # PyTorch compares the bias's dtype first, then the weight's.
+        raise RuntimeError(
+            f"Input type ({_SHORT.get(_dtype_key(x), _dtype_key(x))}) and bias type "
+            f"({_SHORT.get(_dtype_key(bias), _dtype_key(bias))}) should be the same"
         )
     if _dtype_key(x) != _dtype_key(weight):
         raise RuntimeError(
@@ -133,18 +145,19 @@ def conv_transpose_geometry(x, weight, bias, stride, padding, output_padding, gr
     _check_common(x, weight, bias, stride, dilation, groups, nsp, transposed=True)
     if isinstance(padding, str):
         raise TypeError(
-            f"conv_transpose{nsp}d() received an invalid combination of arguments - got "
-            f"padding={padding!r}, but expected a tuple of ints"
+            f"conv_transpose{nsp}d(): argument 'padding' must be tuple of ints, not str"
         )
     pad = _vector(padding, nsp, "padding")
     if any(p < 0 for p in pad):
         raise RuntimeError("negative padding is not supported")
     out_pad = _vector(output_padding, nsp, "output_padding")
     if any(op >= s and op >= d for op, s, d in zip(out_pad, stride, dilation)):
-        names = ("depth", "height", "width")[3 - nsp :] if nsp > 1 else ("width",)
-        parts = [f"output_padding_{n}: {v}" for n, v in zip(names, out_pad)]
-        parts += [f"stride_{n}: {v}" for n, v in zip(names, stride)]
-        parts += [f"dilation_{n}: {v}" for n, v in zip(names, dilation)]
+        # PyTorch runs the 1-d op as a 2-d one of height 1 (output_padding 0, stride 1).
+        names = ("depth", "height", "width")[3 - max(nsp, 2) :]
+        lead = ((0,), (1,), (1,)) if nsp == 1 else ((), (), ())
+        parts = [f"output_padding_{n}: {v}" for n, v in zip(names, lead[0] + out_pad)]
+        parts += [f"stride_{n}: {v}" for n, v in zip(names, lead[1] + stride)]
+        parts += [f"dilation_{n}: {v}" for n, v in zip(names, lead[2] + dilation)]
         raise RuntimeError(
             "output padding must be smaller than either stride or dilation, but got "
             + " ".join(parts)

@@ -26,10 +26,11 @@ class _ScatterPlanes(Op):
         plane = int(np.prod(size, dtype=np.int64))
         flat = _global_index(idx, nlead, plane)
         total = int(np.prod(lead, dtype=np.int64)) * plane
+        out = np.zeros(total, dtype=g.dtype)
         if accumulate:
-            out = np.bincount(flat, weights=g.ravel(), minlength=total).astype(g.dtype, copy=False)
+            # np.add.at keeps the dtype and, in NumPy 2, beats bincount on float32.
+            np.add.at(out, flat, g.ravel())
         else:
-            out = np.zeros(total, dtype=g.dtype)
             out[flat] = g.ravel()
         return out.reshape(lead + tuple(size))
 

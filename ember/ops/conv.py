@@ -32,7 +32,8 @@ def _cols(x, geom, groups):
     """im2col: ``x`` (N, C, *in) -> (N, groups, C/g * K, L), one copy."""
     n, c = x.shape[:2]
     win = windows(padded(x, geom), geom)  # (N, C, *kernel, *out)
-    return win.reshape(n, groups, -1, int(np.prod(geom.out_size)))
+    k = c // groups * int(np.prod(geom.kernel))
+    return win.reshape(n, groups, k, int(np.prod(geom.out_size)))
 
 
 def _conv(x, w, b, geom, groups):
@@ -50,7 +51,8 @@ def _conv_transpose(u, w, b, geom, groups):
     """Bt_x(u, w): (N, O, *out) x (O, C/g, *k) -> (N, C, *in)."""
     n, o = u.shape[:2]
     wg = w.reshape(groups, o // groups, -1)
-    cols = np.matmul(wg.transpose(0, 2, 1), u.reshape(n, groups, o // groups, -1))
+    n_out = int(np.prod(geom.out_size))
+    cols = np.matmul(wg.transpose(0, 2, 1), u.reshape(n, groups, o // groups, n_out))
     c = w.shape[1] * groups
     cols = cols.reshape((n, c) + geom.kernel + geom.out_size)
     z = np.ascontiguousarray(scatter_windows(cols, geom))
@@ -63,7 +65,7 @@ def _conv_weight(x, u, geom, groups, w_shape):
     """Bt_w(x, u): (N, C, *in) x (N, O, *out) -> (O, C/g, *k)."""
     n, o = u.shape[:2]
     cols = _cols(x, geom, groups)  # (N, g, CgK, L)
-    ug = u.reshape(n, groups, o // groups, -1)
+    ug = u.reshape(n, groups, o // groups, int(np.prod(geom.out_size)))
     # A batched GEMM then a sum over the batch: measured faster than one GEMM over (N * L),
     # which needs the columns copied into a batch-inner layout.
     gw = np.matmul(ug, cols.transpose(0, 1, 3, 2)).sum(0)

@@ -102,7 +102,9 @@ class MatMul(Op):
             return np.matmul(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
         if a.ndim > 2 and b.ndim <= 2 and a.flags.c_contiguous:
             # (..., n, k) @ (k, m) is one GEMM on the folded (... * n, k) matrix (GEMV for b 1-D).
-            return np.matmul(a.reshape(-1, a.shape[-1]), b).reshape(a.shape[:-1] + b.shape[1:])
+            # The rows are counted because reshape cannot infer -1 when k is 0.
+            rows = a.size // a.shape[-1] if a.shape[-1] else int(np.prod(a.shape[:-1]))
+            return np.matmul(a.reshape(rows, a.shape[-1]), b).reshape(a.shape[:-1] + b.shape[1:])
         return np.matmul(a, b)
 
     def backward(ctx, grad):
@@ -122,7 +124,8 @@ class MatMul(Op):
             if b2.ndim == 2 and a2.ndim > 2:
                 # sum over the batch of a_i^T g_i is one GEMM on the folded matrices.
                 k, m = a2.shape[-1], g.shape[-1]
-                grad_b = _product(a2.reshape(-1, k).mT, g.reshape(-1, m))
+                rows = int(np.prod(a2.shape[:-1]))  # not -1: k or m may be 0
+                grad_b = _product(a2.reshape(rows, k).mT, g.reshape(rows, m))
             else:
                 grad_b = _product(a2.mT, g)
             if b.ndim == 1:

@@ -1,9 +1,10 @@
-"""Pooling: max (with PyTorch's per-plane indices), average, Lp, adaptive pools and max_unpool.
+"""Pooling: max (with PyTorch's per-plane indices), average, adaptive pools and max_unpool.
 
-Max pooling gathers each window's candidate positions (flat indices into the plane, padding
-pointing at a -inf sentinel) and takes the first maximum, as PyTorch does. Its gradient scatters
-into those positions (see ember/ops/_planes.py). Average pooling is a linear op whose adjoint
-is col2im; adaptive average pooling is a product of per-dim averaging matrices.
+Max pooling reads each window's values through a strided view of the input padded with the
+lowest value (adaptive pools gather them by index), takes the first maximum as PyTorch does,
+and maps it to its flat position in the plane. Its gradient scatters into those positions (see
+ember/ops/_planes.py). Average pooling is a linear op whose adjoint is col2im; adaptive average
+pooling is a product of per-dim averaging matrices.
 """
 
 import numpy as np
@@ -11,9 +12,8 @@ import numpy as np
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.ops._planes import scatter_planes
-from ember.ops._pool_args import check_input, pool_geometry, unpool_size
-from ember.ops._windows import Geometry, padded, scatter_windows, windows
-from ember.ops.elementwise import relu
+from ember.ops._pool_args import check_dtype, check_input, pool_geometry, unpool_size
+from ember.ops._windows import padded, scatter_windows, windows
 from ember.ops.linalg import matmul
 
 __all__ = [
@@ -23,9 +23,6 @@ __all__ = [
     "avg_pool1d",
     "avg_pool2d",
     "avg_pool3d",
-    "lp_pool1d",
-    "lp_pool2d",
-    "lp_pool3d",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
     "adaptive_avg_pool3d",
@@ -45,26 +42,74 @@ def _lowest(dtype):
 
 
 class _MaxByCandidates(Op):
-    """Max over candidate positions ``cand`` (*out, K) of each plane; returns (values, indices)."""
+    """Max over candidate positions ``cand`` (*out, K) of each plane; returns (values, indices).
+
+    With ``geom`` the candidates are a pool's sliding windows and their values are read through
+    a strided view of the padded input (one copy); otherwise (adaptive pools) they are gathered
+    by index. Ties and NaNs follow PyTorch (see ``_running_max``).
+    """
 
     non_differentiable = (1,)
 
-    def forward(ctx, x, *, cand, nsp):
+    def forward(ctx, x, *, cand, nsp, geom=None):
         lead = x.shape[: x.ndim - nsp]
+        out_size = cand.shape[:-1]
+        ctx.nlead, ctx.size = len(lead), x.shape[x.ndim - nsp :]
+        n_out, k = int(np.prod(out_size, dtype=np.int64)), cand.shape[-1]
+        if x.size == 0 or n_out == 0:
+            ctx.idx = np.zeros(lead + out_size, dtype=np.int64)
+            return np.zeros(lead + out_size, dtype=x.dtype), ctx.idx
+        flat_cand = cand.reshape(n_out, k)
+        if geom is not None:
+            win = windows(padded(x, geom, value=_lowest(x.dtype)), geom)  # (*lead, *kernel, *out)
+            kernel_pos = list(np.ndindex(*geom.kernel))
+            column = lambda j: win[(Ellipsis, *kernel_pos[j]) + (slice(None),) * nsp]  # noqa: E731
+        else:
+            flat = x.reshape(lead + (-1,))
+            column = lambda j: np.take(flat, cand[..., j], axis=-1)  # noqa: E731
+        out, arg = _running_max(column, k)
+        out, arg = out.reshape(lead + (n_out,)), arg.reshape(lead + (n_out,))
+        # The chosen candidate's flat plane index: cand[l, arg[..., l]].
+        idx = flat_cand.reshape(-1)[np.arange(n_out, dtype=np.int64) * k + arg]
         plane = int(np.prod(x.shape[x.ndim - nsp :], dtype=np.int64))
-        flat = x.reshape(lead + (plane,))
-        # A sentinel column at index ``plane`` stands for padding.
-        sentinel = np.full(lead + (1,), _lowest(x.dtype), dtype=x.dtype)
-        flat = np.concatenate([flat, sentinel], axis=-1)
-        vals = np.take(flat, cand, axis=-1)  # (*lead, *out, K)
-        arg = np.expand_dims(np.argmax(vals, axis=-1), -1)
-        out = np.take_along_axis(vals, arg, axis=-1)[..., 0]
-        idx = np.take_along_axis(np.broadcast_to(cand, vals.shape), arg, axis=-1)[..., 0]
-        ctx.idx, ctx.nlead, ctx.size = idx, len(lead), x.shape[x.ndim - nsp :]
-        return out, idx.astype(np.int64)
+        if geom is not None and np.any(idx == plane):
+            # A window whose maximum is the lowest value may pick the padding; PyTorch gives
+            # the window's first input position then (the smallest valid flat index).
+            first = np.where(flat_cand < plane, flat_cand, plane).min(-1)
+            idx = np.where(idx == plane, np.broadcast_to(first, idx.shape), idx)
+        ctx.idx = idx = idx.reshape(lead + out_size)
+        return out.reshape(lead + out_size), idx
 
     def backward(ctx, grad, _):
         return scatter_planes(grad, ctx.idx, ctx.nlead, ctx.size)
+
+
+def _running_max(column, k):
+    """Max and argmax over ``k`` candidate arrays ``column(j)``, one vectorised pass each.
+
+    A loop over the (few) window positions, never over outputs: NumPy's ``argmax`` along a
+    short last axis is several times slower. The first maximum wins; a NaN wins over numbers
+    and a later NaN over an earlier one, as in PyTorch's kernel (``val > max || isnan(val)``).
+    """
+    best = np.array(column(0), copy=True)
+    arg = np.zeros(best.shape, dtype=np.int16 if k < 2**15 else np.int64)
+    mask = np.empty(best.shape, dtype=bool)
+    step = np.empty_like(arg)
+    for j in range(1, k):
+        v = column(j)
+        np.greater(v, best, out=mask)
+        np.maximum(best, v, out=best)
+        # arg = where(mask, j, arg) without a data-dependent branch: arg += mask * (j - arg).
+        np.subtract(j, arg, out=step)
+        np.multiply(step, mask, out=step)
+        arg += step
+    if best.dtype.kind == "f" and np.isnan(best).any():
+        for j in range(k):
+            v = column(j)
+            nan = np.isnan(v)
+            best[nan] = v[nan]
+            arg[nan] = j
+    return best, arg.astype(np.int64, copy=False)
 
 
 def _window_candidates(geom):
@@ -103,10 +148,10 @@ def _adaptive_candidates(in_size, out_size):
 
 def _max_pool(nsp, name, input, kernel_size, stride, padding, dilation, ceil_mode,
               return_indices):  # fmt: skip
-    batched = check_input(input, nsp, name, kind="max")
+    check_input(input, nsp, name, kind="max")
+    check_dtype(input, name if nsp > 1 else "max_pool1d_impl", floating_only=nsp == 1)
     geom = pool_geometry(input, nsp, name, kernel_size, stride, padding, dilation, ceil_mode)
-    out, idx = _MaxByCandidates.apply(input, cand=_window_candidates(geom), nsp=nsp)
-    del batched
+    out, idx = _MaxByCandidates.apply(input, cand=_window_candidates(geom), nsp=nsp, geom=geom)
     return (out, idx) if return_indices else out
 
 
@@ -132,7 +177,7 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 
 def _window_sum(x, geom):
-    """Sum of each window of ``x`` (zero padding), by one strided add per kernel position."""
+    """Sum of each window of ``x`` (zero padding), over a strided view of the windows."""
     win = windows(padded(x, geom), geom)  # (*lead, *kernel, *out)
     nsp = len(geom.kernel)
     lead = x.ndim - nsp
@@ -187,6 +232,7 @@ def _avg_divisor(geom, pad, count_include_pad, divisor_override):
 def _avg_pool(nsp, name, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
               divisor_override):  # fmt: skip
     check_input(input, nsp, name, kind="avg")
+    check_dtype(input, name, floating_only=False)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     geom = pool_geometry(input, nsp, name, kernel_size, stride, padding, 1, ceil_mode)
@@ -215,39 +261,23 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     return _avg_pool(3, "avg_pool3d", input, *args)
 
 
-def _lp_pool(nsp, input, norm_type, kernel_size, stride, ceil_mode):
-    pool = (avg_pool1d, avg_pool2d, avg_pool3d)[nsp - 1]
-    kernel = kernel_size if not isinstance(kernel_size, int) else (kernel_size,) * nsp
-    numel = int(np.prod(kernel))
-    out = pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
-    return (out.sign() * relu(out.abs())).mul(numel).pow(1.0 / norm_type)
-
-
-def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """1-D power-average pooling: ``(sum x^p)^(1/p)`` over each window."""
-    return _lp_pool(1, input, norm_type, kernel_size, stride, ceil_mode)
-
-
-def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """2-D power-average pooling: ``(sum x^p)^(1/p)`` over each window."""
-    return _lp_pool(2, input, norm_type, kernel_size, stride, ceil_mode)
-
-
-def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """3-D power-average pooling: ``(sum x^p)^(1/p)`` over each window."""
-    return _lp_pool(3, input, norm_type, kernel_size, stride, ceil_mode)
-
-
-def _adaptive_size(input, nsp, output_size):
+def _adaptive_size(input, nsp, name, output_size):
+    """(output size, input size) over the last ``nsp`` dims; None keeps an input size."""
     sizes = (output_size,) * nsp if isinstance(output_size, int) else tuple(output_size)
-    if len(sizes) == 1 and nsp > 1:
-        sizes = sizes * nsp
     if len(sizes) != nsp:
-        raise RuntimeError(
-            f"adaptive pool: output_size must be {nsp} elements, but got {len(sizes)}"
-        )
+        if nsp == 1:
+            raise RuntimeError(
+                f"{name}() argument 'output_size' should contain one int (got {len(sizes)})"
+            )
+        raise ValueError(f"{name}: output_size must have {nsp} elements, but got {len(sizes)}")
     in_size = tuple(input.shape[-nsp:])
-    return tuple(i if o is None else int(o) for i, o in zip(in_size, sizes)), in_size
+    out = tuple(i if o is None else int(o) for i, o in zip(in_size, sizes))
+    if any(o < 0 for o in out):
+        raise RuntimeError(
+            f"{name}: elements of output_size must be greater than or equal to 0 but received "
+            "{" + ", ".join(str(o) for o in out) + "}"
+        )
+    return out, in_size
 
 
 def _averaging_matrix(n_in, n_out, dtype):
@@ -258,10 +288,15 @@ def _averaging_matrix(n_in, n_out, dtype):
 
 
 def _adaptive_avg(nsp, name, input, output_size):
-    check_input(input, nsp, name, kind="adaptive")
-    out_size, in_size = _adaptive_size(input, nsp, output_size)
-    if all(o == 1 for o in out_size):
+    if nsp > 1 and output_size in (1, (1,) * nsp, [1] * nsp):
+        # PyTorch takes a plain mean here before any other check.
         return input.mean(tuple(range(-nsp, 0)), keepdim=True)
+    check_input(input, nsp, name, kind="adaptive_avg")
+    out_size, in_size = _adaptive_size(input, nsp, name, output_size)
+    # PyTorch runs the 1-d pool as a 2-d one, and names the 3-d kernel with a suffix.
+    check_dtype(
+        input, {1: "adaptive_avg_pool2d", 3: "adaptive_avg_pool3d_cpu"}.get(nsp, name), True
+    )
     # Adaptive windows are products of per-dim intervals: average one dim at a time.
     x = input
     for d in range(nsp):
@@ -289,8 +324,9 @@ def adaptive_avg_pool3d(input, output_size):
 
 
 def _adaptive_max(nsp, name, input, output_size, return_indices):
-    check_input(input, nsp, name, kind="adaptive")
-    out_size, in_size = _adaptive_size(input, nsp, output_size)
+    check_input(input, nsp, name, kind="adaptive_max")
+    out_size, in_size = _adaptive_size(input, nsp, name, output_size)
+    check_dtype(input, name.replace("1d", "2d"), floating_only=True)
     cand = _adaptive_candidates(in_size, out_size)
     out, idx = _MaxByCandidates.apply(input, cand=cand, nsp=nsp)
     return (out, idx) if return_indices else out
@@ -313,13 +349,16 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
 
 def _max_unpool(nsp, name, input, indices, kernel_size, stride, padding, output_size):
     size = unpool_size(input, indices, nsp, name, kernel_size, stride, padding, output_size)
+    check_dtype(input, name.replace("1d", "2d"), floating_only=True)
     plane = int(np.prod(size))
     idx = indices._data
-    if idx.size and (idx.min() < 0 or idx.max() >= plane):
-        bad = int(idx.max() if idx.max() >= plane else idx.min())
+    bad = (idx < 0) | (idx >= plane)
+    if bad.any():
+        # PyTorch runs max_unpool1d as a 2-d unpool of width-1 planes.
+        shown = size + (1,) if nsp == 1 else size
         raise RuntimeError(
-            f"Found an invalid max index: {bad} (output volumes are of size "
-            f"{'x'.join(str(s) for s in size)})"
+            f"Found an invalid max index: {int(idx[bad][0])} (output volumes are of size "
+            f"{'x'.join(str(s) for s in shown)})"
         )
     nlead = input.dim() - nsp
     return scatter_planes(input, idx, nlead, size, accumulate=False)
@@ -341,6 +380,3 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
     """The partial inverse of max_pool3d: values placed at their indices, zeros elsewhere."""
     args = (kernel_size, stride, padding, output_size)
     return _max_unpool(3, "max_unpool3d", input, indices, *args)
-
-
-_ = Geometry

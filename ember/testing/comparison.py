@@ -19,7 +19,8 @@ def _array(x):
     if isinstance(x, Tensor):
         return x._data
     if hasattr(x, "detach") and hasattr(x, "numpy"):  # a torch tensor in oracle tests
-        return x.detach().cpu().numpy()
+        # force=True materialises PyTorch's ZeroTensor gradients (sgn's, for one).
+        return x.detach().cpu().numpy(force=True)
     return np.asarray(x)
 
 

@@ -2,7 +2,7 @@
 
 import copy
 
-from ember import ops
+from ember import _dtype, ops
 from ember.nn import functional as F
 from ember.nn import init
 from ember.nn.modules.attention import MultiheadAttention
@@ -37,7 +37,7 @@ def _clones(module, n):
 
 def _square_subsequent_mask(sz, dtype=None):
     """A float (sz, sz) mask: -inf above the diagonal, 0 elsewhere."""
-    dtype = dtype or ops.get_default_dtype()
+    dtype = dtype or _dtype.get_default_dtype()
     return ops.full((sz, sz), float("-inf"), dtype=dtype).triu(diagonal=1)
 
 

@@ -9,6 +9,9 @@ FAMILY_MODULES = ("elementwise", "reduction", "shape", "linalg", "sorting")
 FAMILY_MODULES += ("unary_math", "comparison")
 FAMILY_MODULES += ("activation",)
 FAMILY_MODULES += ("indexing",)
+FAMILY_MODULES += ("nn_conv",)
+FAMILY_MODULES += ("nn_norm",)
+FAMILY_MODULES += ("extra",)
 
 
 def all_ops():
