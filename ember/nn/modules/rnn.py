@@ -13,6 +13,7 @@ from ember.nn import init
 from ember.nn.modules.module import Module
 from ember.nn.parameter import Parameter
 from ember.nn.utils.rnn import PackedSequence
+from ember.ops.recurrent import lstm_cell
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -28,9 +29,7 @@ def _rnn_step(x_proj, h, w_hh, b_hh, nonlinearity):
 def _lstm_step(x_proj, state, w_hh, b_hh, w_hr):
     h, c = state
     gates = x_proj + F.linear(h, w_hh, b_hh)  # (N, 4H) in PyTorch's order i, f, g, o
-    i, f, g, o = gates.chunk(4, -1)
-    c = ops.sigmoid(f) * c + ops.sigmoid(i) * ops.tanh(g)
-    h = ops.sigmoid(o) * ops.tanh(c)
+    h, c = lstm_cell(gates, c)  # one node: Note [fused LSTM cell]
     if w_hr is not None:
         h = F.linear(h, w_hr)
     return h, c

@@ -11,6 +11,7 @@ FAMILY_MODULES += ("activation",)
 FAMILY_MODULES += ("indexing",)
 FAMILY_MODULES += ("nn_conv",)
 FAMILY_MODULES += ("nn_norm",)
+FAMILY_MODULES += ("nn_recurrent",)
 FAMILY_MODULES += ("extra",)
 
 
