@@ -13,7 +13,7 @@ from ember.nn import init
 from ember.nn.modules.module import Module
 from ember.nn.parameter import Parameter
 from ember.nn.utils.rnn import PackedSequence
-from ember.ops.recurrent import lstm_cell
+from ember.ops.recurrent import gru_cell, lstm_cell
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -36,12 +36,8 @@ def _lstm_step(x_proj, state, w_hh, b_hh, w_hr):
 
 
 def _gru_step(x_proj, h, w_hh, b_hh):
-    xr, xz, xn = x_proj.chunk(3, -1)
-    hr, hz, hn = F.linear(h, w_hh, b_hh).chunk(3, -1)  # (N, H) each, order r, z, n
-    r = ops.sigmoid(xr + hr)
-    z = ops.sigmoid(xz + hz)
-    n = ops.tanh(xn + r * hn)
-    return (1 - z) * n + z * h
+    # (N, 3H) each, order r, z, n; one node for the update (Note [fused LSTM cell])
+    return gru_cell(x_proj, F.linear(h, w_hh, b_hh), h)
 
 
 class RNNBase(Module):

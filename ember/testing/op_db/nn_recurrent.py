@@ -25,4 +25,35 @@ def _lstm_samples(rng):
     ]
 
 
-OPS = [OpInfo("lstm_cell", _lstm_cell, _lstm_samples)]
+def _gru_cell(T, x_proj, h_proj, h):
+    if T.__name__ == "ember":
+        from ember.ops.recurrent import gru_cell
+
+        return gru_cell(x_proj, h_proj, h)
+    xr, xz, xn = x_proj.chunk(3, -1)
+    hr, hz, hn = h_proj.chunk(3, -1)
+    r, z = (xr + hr).sigmoid(), (xz + hz).sigmoid()
+    n = (xn + r * hn).tanh()
+    return (1 - z) * n + z * h
+
+
+def _gru_samples(rng):
+    return [
+        Sample((rand(rng, 3, 6), rand(rng, 3, 6), rand(rng, 3, 2)), name="batched"),
+        Sample((rand(rng, 6), rand(rng, 6), rand(rng, 2)), name="unbatched"),
+        Sample((rand(rng, 0, 6), rand(rng, 0, 6), rand(rng, 0, 2)), name="empty batch"),
+        Sample(
+            (rand(rng, 2, 9), NonContiguous(rand(rng, 2, 9)), NonContiguous(rand(rng, 2, 3))),
+            name="non-contiguous",
+        ),
+        Sample(
+            (rand(rng, 3, 6, low=-30, high=30), rand(rng, 3, 6), rand(rng, 3, 2)),
+            name="saturated gates",
+        ),
+    ]
+
+
+OPS = [
+    OpInfo("lstm_cell", _lstm_cell, _lstm_samples),
+    OpInfo("gru_cell", _gru_cell, _gru_samples),
+]
