@@ -75,6 +75,8 @@ def _install():
         ("__neg__", "neg"),
     ):
         setattr(_tensor.Tensor, dunder, names[name])
+    for dunder, method in elementwise.OPERATORS_FAST.items():
+        setattr(_tensor.Tensor, dunder, method)
 
 
 class _ModuleView:
