@@ -94,6 +94,13 @@ int = int32
 long = int64
 
 ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
+
+# PyTorch's ScalarType names, which its error messages use ("expected scalar type Float"),
+# looked up by dtype or by dtype name.
+SCALAR_NAMES = {bool: "Bool", uint8: "Byte", int8: "Char", int16: "Short", int32: "Int"}
+SCALAR_NAMES.update({int64: "Long", float16: "Half", bfloat16: "BFloat16"})
+SCALAR_NAMES.update({float32: "Float", float64: "Double"})
+SCALAR_NAMES.update({d.name: n for d, n in list(SCALAR_NAMES.items())})
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_NAME.update(half=half, float=float32, double=float64, short=int16, int=int32, long=int64)
 _FROM_NP = {d.np: d for d in ALL_DTYPES}

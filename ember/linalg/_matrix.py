@@ -3,6 +3,7 @@ view and its adjoint, constant masks, and the result tuples."""
 
 import numpy as np
 
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import wrap_dim
@@ -24,23 +25,9 @@ class LinAlgError(RuntimeError):
     """A numerical failure of a linear-algebra routine (singular or not positive-definite)."""
 
 
-_SCALAR_NAMES = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "bfloat16": "BFloat16",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
-
 def scalar_name(x):
     """PyTorch's ScalarType name ("Float", "Long"...) of a tensor or a dtype."""
-    return _SCALAR_NAMES[getattr(x, "dtype", x).name]
+    return SCALAR_NAMES[getattr(x, "dtype", x)]
 
 
 def check_float(x, name):

@@ -1,10 +1,10 @@
 """Argument checks and geometry for convolutions, with PyTorch's error messages."""
 
+from ember._dtype import SCALAR_NAMES
 from ember.ops._windows import Geometry, tuple_arg
 
 __all__ = ["conv_geometry", "conv_transpose_geometry", "unbatched", "squeeze0", "dims_str"]
 
-_TYPE = {"float64": "Double", "float32": "Float", "float16": "Half", "bfloat16": "BFloat16"}
 _SHORT = {"float64": "double", "float32": "float", "float16": "Half", "bfloat16": "BFloat16"}
 
 
@@ -74,8 +74,8 @@ def _check_common(x, weight, bias, stride, dilation, groups, nsp, transposed):
         )
     if _dtype_key(x) != _dtype_key(weight):
         raise RuntimeError(
-            f"expected scalar type {_TYPE.get(_dtype_key(x), _dtype_key(x))} but found "
-            f"{_TYPE.get(_dtype_key(weight), _dtype_key(weight))}"
+            f"expected scalar type {SCALAR_NAMES.get(_dtype_key(x), _dtype_key(x))} but found "
+            f"{SCALAR_NAMES.get(_dtype_key(weight), _dtype_key(weight))}"
         )
     channels = w_shape[0] if transposed else w_shape[1] * groups
     if x.shape[1] != channels:

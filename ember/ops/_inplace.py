@@ -182,15 +182,4 @@ def write_out(result, out, name="op"):
     return out
 
 
-_TORCH_NAME = {
-    _dtype.float16: "Half",
-    _dtype.bfloat16: "BFloat16",
-    _dtype.float32: "Float",
-    _dtype.float64: "Double",
-    _dtype.uint8: "Byte",
-    _dtype.int8: "Char",
-    _dtype.int16: "Short",
-    _dtype.int32: "Int",
-    _dtype.int64: "Long",
-    _dtype.bool: "Bool",
-}
+_TORCH_NAME = _dtype.SCALAR_NAMES  # one table for the project

@@ -1,28 +1,16 @@
 """Argument checks and geometry for pooling, with PyTorch's error messages."""
 
+from ember._dtype import SCALAR_NAMES
 from ember.ops._windows import Geometry, out_size, tuple_arg
 
 __all__ = ["check_input", "check_dtype", "pool_tuple", "pool_geometry", "unpool_size"]
-
-_SCALAR_NAMES = {
-    "float16": "Half",
-    "bfloat16": "BFloat16",
-    "float32": "Float",
-    "float64": "Double",
-    "uint8": "Byte",
-    "int8": "Char",
-    "int16": "Short",
-    "int32": "Int",
-    "int64": "Long",
-    "bool": "Bool",
-}
 
 
 def check_dtype(input, kernel, floating_only):
     """PyTorch's NotImplementedError for a dtype the pooling kernel ``kernel`` lacks."""
     kind = input._data.dtype.kind
     if kind == "b" or (floating_only and kind != "f"):
-        name = _SCALAR_NAMES.get(input.dtype.name, input.dtype.name)
+        name = SCALAR_NAMES[input.dtype]
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'")
 
 

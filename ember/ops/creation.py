@@ -224,18 +224,7 @@ def as_tensor(data, dtype=None, device=None):
     return make_tensor(_data_to_array(data, dtype or _infer_dtype(data)))
 
 
-_TORCH_NAMES = {
-    _dtype.float16: "Half",
-    _dtype.bfloat16: "BFloat16",
-    _dtype.float32: "Float",
-    _dtype.float64: "Double",
-    _dtype.uint8: "Byte",
-    _dtype.int8: "Char",
-    _dtype.int16: "Short",
-    _dtype.int32: "Int",
-    _dtype.int64: "Long",
-    _dtype.bool: "Bool",
-}
+_TORCH_NAMES = _dtype.SCALAR_NAMES  # one table for the project
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):

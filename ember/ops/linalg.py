@@ -66,18 +66,7 @@ _CPP_NAME = {
     "uint8": "unsigned char",
     "bool": "bool",
 }
-_SCALAR_NAME = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "bfloat16": "BFloat16",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
+_SCALAR_NAME = _dtype.SCALAR_NAMES  # one table for the project
 
 
 def _name(x):

@@ -5,7 +5,7 @@ normalization primitive (batch and instance norm, with running statistics, live 
 import numpy as np
 
 from ember import ops
-from ember._dtype import bfloat16, float16, float32
+from ember._dtype import SCALAR_NAMES, bfloat16, float16, float32
 from ember.nn._functional.padding import pad
 from ember.ops.normalization import normalize
 
@@ -54,15 +54,9 @@ def _check_same_dtype(input, t):
         raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
 
 
-# PyTorch's ScalarType names, for its "not implemented for 'Long'" messages.
-_SCALAR_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float"}
-_SCALAR_NAMES.update({"float64": "Double", "uint8": "Byte", "int8": "Char", "int16": "Short"})
-_SCALAR_NAMES.update({"int32": "Int", "int64": "Long", "bool": "Bool"})
-
-
 def not_implemented_for(kernel, dtype):
     """PyTorch's error for a kernel called on a dtype it does not support."""
-    name = _SCALAR_NAMES.get(dtype.name, dtype.name)
+    name = SCALAR_NAMES.get(dtype, dtype.name)
     return NotImplementedError(f"\"{kernel}\" not implemented for '{name}'")
 
 
