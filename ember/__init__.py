@@ -4,7 +4,7 @@
 from ember import autograd, ops
 
 # isort: split
-from ember import linalg, nn, optim, return_types
+from ember import linalg, nn, optim, return_types, special
 from ember._device import device
 from ember._dtype import (
     bfloat16,
@@ -309,11 +309,18 @@ from ember._runtime import (
     set_num_threads,
     use_deterministic_algorithms,
 )
+from ember.ops.bessel import i0, i0_
+from ember.ops.flat_index import nonzero_static, put
+from ember.ops.float_bits import frexp, ldexp, ldexp_, nextafter
+from ember.ops.gamma_functions import digamma, lgamma, mvlgamma, polygamma
+from ember.ops.integer_math import gcd, gcd_, lcm, lcm_
 from ember.ops.matrix_extra import matrix_power, trace
-from ember.ops.slicing import dsplit, hsplit, select, split_with_sizes, vsplit
+from ember.ops.set_ops import bucketize, searchsorted, unique, unique_consecutive
+from ember.ops.slicing import adjoint, dsplit, hsplit, select, split_with_sizes, vsplit
 from ember.ops.special_math import (
     acosh,
     acosh_,
+    angle,
     arccosh,
     arccosh_,
     arcsinh,
@@ -343,9 +350,42 @@ from ember.ops.special_math import (
     xlogy,
     xlogy_,
 )
-from ember.ops.statistics import bincount, corrcoef, cov, histc, nanquantile, quantile
-from ember.ops.tensor_queries import detach, is_floating_point, is_nonzero, is_tensor, numel
+from ember.ops.statistics import (
+    bincount,
+    corrcoef,
+    cov,
+    histc,
+    histogram,
+    nanquantile,
+    quantile,
+)
+from ember.ops.strided import as_strided
+from ember.ops.structured import block_diag, cartesian_prod, tril_indices, triu_indices
+from ember.ops.tensor_queries import (
+    conj,
+    conj_physical,
+    detach,
+    is_conj,
+    is_floating_point,
+    is_neg,
+    is_nonzero,
+    is_same_size,
+    is_tensor,
+    numel,
+    resolve_conj,
+    resolve_neg,
+)
 from ember.ops.vector_ops import cdist, cross, diff, dist, renorm
+from ember.ops.view_scatter import (
+    diagflat,
+    diagonal_scatter,
+    narrow_copy,
+    select_scatter,
+    slice_scatter,
+    unsafe_chunk,
+    unsafe_split,
+    unsafe_split_with_sizes,
+)
 
 # isort: split
 # ---- conv, pooling (the nn primitives PyTorch also exposes at top level) ----

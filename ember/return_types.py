@@ -9,6 +9,8 @@ __all__ = [
     "aminmax",
     "cummax",
     "cummin",
+    "frexp",
+    "histogram",
     "kthvalue",
     "max",
     "median",
@@ -79,3 +81,7 @@ cummin = _make("cummin", _VALUES_INDICES)
 cummin_out = _make("cummin_out", _VALUES_INDICES)
 aminmax = _make("aminmax", ("min", "max"))
 aminmax_out = _make("aminmax_out", ("min", "max"))
+frexp = _make("frexp", ("mantissa", "exponent"))
+frexp_out = _make("frexp_out", ("mantissa", "exponent"))
+histogram = _make("histogram", ("hist", "bin_edges"))
+histogram_out = _make("histogram_out", ("hist", "bin_edges"))

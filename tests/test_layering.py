@@ -21,6 +21,7 @@ LAYERS = {
     "return_types": 3,
     "ops": 4,
     "linalg": 4,
+    "special": 4,
     "testing": 4,
     "nn": 5,
     "serialization": 5,

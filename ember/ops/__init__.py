@@ -33,13 +33,23 @@ from ember.linalg import _toplevel as linalg_toplevel  # torch.det, torch.svd...
 # isort: split
 # Coverage gaps found by auditing dir(torch.Tensor) (extra families).
 from ember.ops import (
+    bessel,
+    flat_index,
+    float_bits,
+    gamma_functions,
+    integer_math,
     matrix_extra,
+    set_ops,
     slicing,
     special_math,
     statistics,
+    strided,
+    structured,
+    tensor_new,
     tensor_queries,
     vector_ops,
     view_inplace,
+    view_scatter,
 )
 
 FAMILIES = (creation, random, elementwise, reduction, shape, linalg, einsum, activation)
@@ -50,7 +60,9 @@ FAMILIES += (joining, rearrange, indexing, scatter)
 
 # Coverage gaps found by auditing dir(torch.Tensor) (extra families).
 FAMILIES += (tensor_queries, special_math, slicing, view_inplace)
-FAMILIES += (vector_ops, matrix_extra, statistics)
+FAMILIES += (vector_ops, matrix_extra, statistics, set_ops, structured)
+FAMILIES += (gamma_functions, strided, tensor_new)
+FAMILIES += (float_bits, integer_math, view_scatter, flat_index, bessel)
 
 
 def _install():

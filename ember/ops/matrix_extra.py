@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import is_floating, not_implemented
@@ -67,9 +68,7 @@ class _Identities(Op):
 
 
 def _torch_name(x):
-    from ember.ops._inplace import _TORCH_NAME
-
-    return _TORCH_NAME[x.dtype]
+    return SCALAR_NAMES[x.dtype]
 
 
 def _diagonal_mask(shape, wrap):

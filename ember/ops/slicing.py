@@ -1,5 +1,5 @@
 """More view-producing slicers: ``select``, ``split_with_sizes``, ``hsplit``/``vsplit``/
-``dsplit`` and ``Tensor.unfold`` (sliding windows as a strided view).
+``dsplit``, ``adjoint`` and ``Tensor.unfold`` (sliding windows as a strided view).
 
 ``unfold`` is its own view primitive (``Unfold``, replayable like the views of shape.py);
 overlapping windows are read-only in NumPy, so an in-place write to them is refused with
@@ -11,9 +11,9 @@ import numpy as np
 from ember.autograd.function import Op
 from ember.ops._common import wrap_dim
 from ember.ops._index_ops import Slice
-from ember.ops.shape import split, tensor_split
+from ember.ops.shape import split, tensor_split, transpose
 
-__all__ = ["select", "split_with_sizes", "hsplit", "vsplit", "dsplit"]
+__all__ = ["select", "split_with_sizes", "hsplit", "vsplit", "dsplit", "adjoint"]
 
 TENSOR_METHODS = tuple(__all__) + ("unfold",)
 
@@ -69,6 +69,16 @@ def vsplit(input, indices_or_sections):
 def dsplit(input, indices_or_sections):
     """``tensor_split`` along dim 2 of a tensor with at least 3 dims."""
     return _split_along(input, indices_or_sections, 2, "dsplit", 3)
+
+
+def adjoint(input):
+    """The view with the last two dims swapped (the conjugate transpose of real matrices)."""
+    if input._data.ndim < 2:
+        raise RuntimeError(
+            "tensor.adjoint() is only supported on matrices or batches of matrices. Got "
+            f"{input._data.ndim}-D tensor."
+        )
+    return transpose(input, -2, -1)
 
 
 # ---- unfold: sliding windows ------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Elementwise math beyond the basic unary family: inverse hyperbolic functions, hypot,
 logaddexp/logaddexp2, logit, xlogy, the sign helpers (sgn, signbit, copysign, heaviside),
-angle conversions, sinc, positive and float_power_.
+angle conversions, sinc, positive, angle and float_power_.
 
 Integer and bool inputs are computed in the default float dtype where PyTorch does so. Each
 gradient is written with ember ops, so it is differentiable again.
@@ -11,12 +11,13 @@ import math
 import numpy as np
 
 from ember import _dtype
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import check_broadcast, float_input, is_floating, not_implemented
-from ember.ops._inplace import _TORCH_NAME, make_inplace, write_out
+from ember.ops._inplace import make_inplace, write_out
 from ember.ops.elementwise import float_power, sign, where
-from ember.ops.unary_math import cos, exp, exp2, log, sin, sqrt
+from ember.ops.unary_math import cos, erfc, exp, exp2, log, sin, sqrt
 
 __all__ = [
     "acosh",
@@ -38,12 +39,14 @@ __all__ = [
     "rad2deg",
     "positive",
     "sinc",
+    "angle",
 ]
 
 TENSOR_METHODS = tuple(__all__)
 
 _LN2 = math.log(2.0)
 _DEG_PER_RAD = 180.0 / math.pi
+_SQRT_HALF = math.sqrt(0.5)
 
 
 # ---- inverse hyperbolic functions -------------------------------------------------------------
@@ -198,38 +201,64 @@ def logit(input, eps=None, *, out=None):
 
 
 class Xlogy(Op):
+    """``x * log(y)``, 0 where ``x`` is 0 (unless ``y`` is NaN); ``Xlog1py`` shifts ``y``."""
+
     promote = True
     save_inputs = True
+    shift = 0
 
     def forward(ctx, x, y):
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.asarray(x * np.log(y))
+            out = np.asarray(x * (np.log1p(y) if ctx.shift else np.log(y)))
         # 0 * log(y) is 0 even where log(y) is infinite, but NaN stays NaN.
         return np.where((x == 0) & ~np.isnan(y), np.zeros((), out.dtype), out)
 
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
         need_x, need_y = ctx.needs_input_grad
-        # PyTorch 2.13 differentiates x * log(y) as written, also where x is 0.
-        grad_x = grad * log(y) if need_x else None
-        grad_y = grad * x / y if need_y else None
+        shift = ctx.shift
+        grad_x = grad_y = None
+        if need_x:
+            # PyTorch's formula: xlogy(grad, y), set to 0 where x is 0 and y is outside the
+            # log's domain.
+            grad_x = (xlog1py if shift else xlogy)(grad, y)
+            bound = -1.0 if shift else 0.0
+            if isinstance(y, Tensor):
+                grad_x = where((x == 0) & (y <= bound), 0.0, grad_x)
+            elif y <= bound:
+                grad_x = where(x == 0, 0.0, grad_x)
+        if need_y:
+            grad_y = grad * x / (y + 1) if shift else grad * x / y
         return grad_x, grad_y
 
 
-def xlogy(input, other, *, out=None):
-    """``input * log(other)``, 0 where ``input`` is 0 (unless ``other`` is NaN)."""
+class Xlog1py(Xlogy):
+    shift = 1
+
+
+def _xlog(op, name, input, other, out):
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        raise TypeError("xlogy(): expected at least one Tensor argument")
+        raise TypeError(f"{name}(): expected at least one Tensor argument")
     if not (_floating_arg(input) or _floating_arg(other)):
         target = _dtype.get_default_dtype()
         input = _to_float(input, target)
         other = _to_float(other, target)
     try:
-        result = Xlogy.apply(input, other)
+        result = op.apply(input, other)
     except ValueError:
         check_broadcast(input, other)
         raise
-    return write_out(result, out, "xlogy")
+    return write_out(result, out, name)
+
+
+def xlog1py(input, other, *, out=None):
+    """``input * log1p(other)``, 0 where ``input`` is 0 (unless ``other`` is NaN)."""
+    return _xlog(Xlog1py, "xlog1py", input, other, out)
+
+
+def xlogy(input, other, *, out=None):
+    """``input * log(other)``, 0 where ``input`` is 0 (unless ``other`` is NaN)."""
+    return _xlog(Xlogy, "xlogy", input, other, out)
 
 
 def _floating_arg(value):
@@ -309,6 +338,34 @@ def heaviside(input, values, *, out=None):
     return write_out(result, out, "heaviside")
 
 
+# ---- entr, ndtr (ember.special only) ----------------------------------------------------------
+
+
+class Entr(Op):
+    save_inputs = True
+
+    def forward(ctx, x):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.asarray(-x * np.log(x))
+        out = np.where(x == 0, np.zeros((), x.dtype), out)
+        return np.where(x < 0, np.asarray(-np.inf, x.dtype), out)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * -(1 + log(x))  # PyTorch's formula: inf at 0, NaN below
+
+
+def entr(input, *, out=None):
+    """The elementwise entropy ``-x log x`` (0 at 0, -inf for negative x)."""
+    return write_out(Entr.apply(float_input(input)), out, "special_entr")
+
+
+def ndtr(input, *, out=None):
+    """The standard normal CDF, ``(1 + erf(x / sqrt(2))) / 2`` computed as
+    ``erfc(-x / sqrt(2)) / 2`` for accuracy in the lower tail."""
+    return write_out(erfc(float_input(input) * -_SQRT_HALF) * 0.5, out, "special_ndtr")
+
+
 # ---- angles, sinc, positive ----------------------------------------------------------------------
 
 
@@ -350,6 +407,20 @@ def positive(input):
     return input
 
 
+class Angle(Op):
+    def forward(ctx, x):
+        out = np.where(x < 0, np.asarray(math.pi, x.dtype), np.zeros((), x.dtype))
+        return np.where(np.isnan(x), x, out)
+
+    def backward(ctx, grad):
+        return grad * 0  # piecewise constant on the reals, as in PyTorch
+
+
+def angle(input, *, out=None):
+    """The argument of each element: pi for negative reals, 0 otherwise (NaN stays NaN)."""
+    return write_out(Angle.apply(float_input(input)), out, "angle")
+
+
 # ---- in-place variants --------------------------------------------------------------------------
 
 _INPLACE = [
@@ -381,7 +452,7 @@ def float_power_(input, exponent):
     if input.dtype is not _dtype.float64:
         raise RuntimeError(
             "the base given to float_power_ has dtype "
-            f"{_TORCH_NAME[input.dtype]} but the operation's result requires dtype Double"
+            f"{SCALAR_NAMES[input.dtype]} but the operation's result requires dtype Double"
         )
     return _float_power_inplace(input, exponent)
 

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from ember import _dtype
+from ember import _dtype, return_types
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import float_input, is_floating, not_implemented, wrap_dim
@@ -17,7 +17,7 @@ from ember.ops._inplace import write_out
 from ember.ops.elementwise import lerp
 from ember.ops.unary_math import sqrt
 
-__all__ = ["quantile", "nanquantile", "cov", "corrcoef", "histc", "bincount"]
+__all__ = ["quantile", "nanquantile", "cov", "corrcoef", "histc", "histogram", "bincount"]
 
 TENSOR_METHODS = tuple(__all__)
 
@@ -185,6 +185,17 @@ def corrcoef(input):
 # ---- histc, bincount ----------------------------------------------------------------------------
 
 
+def _linspace(lo, hi, n):
+    """PyTorch's linspace in the dtype of ``lo``: from the start for the first half, from the
+    end for the rest (so both ends are exact and rounding matches PyTorch's edges)."""
+    dtype = np.asarray(lo).dtype
+    i = np.arange(n)
+    step = (hi - lo) / dtype.type(n - 1)
+    head = lo + step * i.astype(dtype)
+    tail = hi - step * (n - 1 - i).astype(dtype)
+    return np.where(i < n // 2, head, tail).astype(dtype)
+
+
 def histc(input, bins=100, min=0, max=0, *, out=None):
     """Counts of ``input`` in ``bins`` equal bins over [min, max] (both 0: the data's range);
     elements outside are ignored. Not differentiable."""
@@ -202,7 +213,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     dtype = x.dtype
-    edges = np.linspace(lo, hi, bins + 1).astype(dtype)
+    edges = _linspace(dtype.type(lo), dtype.type(hi), bins + 1)
     inside = x[(x >= dtype.type(lo)) & (x <= dtype.type(hi))]
     pos = ((inside - dtype.type(lo)) * bins / (dtype.type(hi) - dtype.type(lo))).astype(np.int64)
     pos = np.clip(pos, 0, bins - 1)
@@ -211,6 +222,40 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     pos += (inside >= edges[np.minimum(pos + 1, bins)]) & (pos < bins - 1)
     counts = np.bincount(pos, minlength=bins).astype(dtype)
     return write_out(make_tensor(counts), out, "histc")
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
+    """Counts (or summed ``weight``) of ``input`` in ``bins`` equal bins over ``range`` (default
+    the data's range), or between the given ``bins`` edges; with the bin edges. Not
+    differentiable."""
+    if not is_floating(input):
+        raise not_implemented("histogramdd", input)
+    x = input._data.reshape(-1)
+    dtype = x.dtype
+    if isinstance(bins, Tensor):
+        edges = bins._data.astype(dtype)
+    else:
+        if range is None:
+            finite = x[np.isfinite(x)]
+            lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+        else:
+            lo, hi = float(range[0]), float(range[1])
+        lo, hi = dtype.type(lo), dtype.type(hi)
+        if lo == hi:
+            lo, hi = lo - dtype.type(0.5), hi + dtype.type(0.5)  # PyTorch's widening
+        edges = _linspace(lo, hi, int(bins) + 1)
+    w = None if weight is None else weight._data.reshape(-1).astype(np.float64)
+    hist, _ = np.histogram(x.astype(np.float64), edges.astype(np.float64), weights=w)
+    hist = hist.astype(np.float64)
+    if density:
+        total = hist.sum()
+        hist = hist / (total * np.diff(edges.astype(np.float64))) if total else hist * np.nan
+    result = (make_tensor(hist.astype(dtype)), make_tensor(edges))
+    if out is not None:
+        write_out(result[0], out[0], "histogram")
+        write_out(result[1], out[1], "histogram")
+        return return_types.histogram_out(out)
+    return return_types.histogram(result)
 
 
 class _WeightedBincount(Op):

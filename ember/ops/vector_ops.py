@@ -2,9 +2,10 @@
 ``renorm``. All are compositions of ember ops, so their gradients (and double backward)
 come from the ops they are built of."""
 
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor
 from ember.ops._common import check_broadcast, is_floating, wrap_dim
-from ember.ops._inplace import _TORCH_NAME, make_inplace, write_out
+from ember.ops._inplace import make_inplace, write_out
 from ember.ops.elementwise import where
 from ember.ops.joining import broadcast_tensors, cat, stack
 from ember.ops.logical import logical_xor
@@ -45,37 +46,33 @@ def cross(input, other, dim=None, *, out=None):
     """The cross product of 3-vectors along ``dim`` (None: the first dim of size 3)."""
     if input.dtype is not other.dtype:
         raise RuntimeError(
-            f"expected scalar type {_TORCH_NAME[input.dtype]} but found {_TORCH_NAME[other.dtype]}"
+            f"expected scalar type {SCALAR_NAMES[input.dtype]} but found "
+            f"{SCALAR_NAMES[other.dtype]}"
         )
-    if input._data.ndim != other._data.ndim:
+    n = input._data.ndim
+    if n != other._data.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    if dim is None:
+        # PyTorch's deprecated default: the first dim of length 3.
+        d = next((i for i, s in enumerate(input.shape) if s == 3), -1)
+        if d == -1:
+            raise RuntimeError("no dimension of size 3 in input")
+    else:
+        d = wrap_dim(dim, n)
+    if input.shape[d] != 3 or other.shape[d] != 3:
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {d} must have length 3. Got {input.shape[d]} and "
+            f"{other.shape[d]}"
+        )
     try:
         a, b = broadcast_tensors(input, other)
     except (RuntimeError, ValueError):
         check_broadcast(input, other)
         raise
-    if dim is None:
-        # PyTorch's deprecated default: the first dim of length 3.
-        d = next((i for i, s in enumerate(a.shape) if s == 3), -1)
-        if d == -1:
-            raise RuntimeError("no dimension of size 3 in input")
-    else:
-        d = wrap_dim(dim, a._data.ndim)
-    sizes = [_size_at(t, d - a._data.ndim) for t in (input, other)]
-    if sizes != [3, 3]:
-        raise RuntimeError(
-            f"linalg.cross: inputs dimension {d} must have length 3. Got {sizes[0]} and "
-            f"{sizes[1]}"
-        )
     a0, a1, a2 = (select(a, d, i) for i in range(3))
     b0, b1, b2 = (select(b, d, i) for i in range(3))
     result = stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], d)
     return write_out(result, out, "cross")
-
-
-def _size_at(x, negative_dim):
-    """The size of ``x`` at a dim counted from the end (1 where ``x`` has fewer dims)."""
-    return x.shape[negative_dim] if -negative_dim <= x._data.ndim else 1
 
 
 def dist(input, other, p=2):
@@ -97,11 +94,11 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
             )
         if not is_floating(x):
             raise RuntimeError(
-                f"cdist only supports floating-point dtypes, {name} got: {_TORCH_NAME[x.dtype]}"
+                f"cdist only supports floating-point dtypes, {name} got: {SCALAR_NAMES[x.dtype]}"
             )
     if x1.dtype is not x2.dtype:
         raise RuntimeError(
-            f"expected scalar type {_TORCH_NAME[x1.dtype]} but found {_TORCH_NAME[x2.dtype]}"
+            f"expected scalar type {SCALAR_NAMES[x1.dtype]} but found {SCALAR_NAMES[x2.dtype]}"
         )
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(
@@ -125,7 +122,7 @@ def renorm(input, p, dim, maxnorm, *, out=None):
     if not is_floating(input):
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-            f"{_TORCH_NAME[input.dtype]}"
+            f"{SCALAR_NAMES[input.dtype]}"
         )
     d = wrap_dim(dim, n)
     others = [i for i in range(n) if i != d]

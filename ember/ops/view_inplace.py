@@ -1,5 +1,5 @@
 """In-place metadata changes: ``squeeze_``, ``unsqueeze_``, ``t_``, ``transpose_``,
-``swapaxes_``, ``swapdims_``.
+``swapaxes_``, ``swapdims_``, and ``resize_``/``resize_as_``.
 
 Note [in-place views]
 These change the tensor's own shape and strides, not its values. Each runs its view op and
@@ -9,8 +9,11 @@ on the tensor. A tensor that is itself a view keeps its base and extends its rep
 later in-place ops on it still update the base (Note [in-place recording]).
 """
 
+import numpy as np
+
 from ember.autograd.grad_mode import GRAD
 from ember.ops.shape import squeeze, swapaxes, swapdims, t, transpose, unsqueeze
+from ember.ops.strided import storage_root
 
 __all__ = []
 
@@ -45,4 +48,38 @@ transpose_ = _metadata_inplace(transpose)
 swapaxes_ = _metadata_inplace(swapaxes)
 swapdims_ = _metadata_inplace(swapdims)
 
+
+# ---- resize_ -------------------------------------------------------------------------------------
+
+
+def resize_(self, *sizes, memory_format=None):
+    """Give ``self`` the shape ``sizes``, contiguous over its storage from its storage offset;
+    the storage grows (new elements uninitialised) when it is too small, as in PyTorch."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    sizes = tuple(int(s) for s in sizes)
+    if any(s < 0 for s in sizes):
+        raise RuntimeError("numel: integer multiplication overflow")
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    data = self._data
+    root = storage_root(data)
+    offset = self.storage_offset()
+    count = int(np.prod(sizes))
+    flat = root.reshape(-1) if root.flags.c_contiguous else None
+    if flat is None or offset + count > flat.size:
+        grown = np.empty(offset + count, data.dtype)
+        old = root.ravel(order="K")  # memory order, as the storage holds it
+        grown[: min(old.size, grown.size)] = old[: grown.size]
+        flat = grown
+    self._data = flat[offset : offset + count].reshape(sizes)
+    return self
+
+
+def resize_as_(self, the_template, memory_format=None):
+    """``resize_`` to the shape of ``the_template``."""
+    return resize_(self, the_template.shape)
+
+
 INPLACE_METHODS = ("squeeze_", "unsqueeze_", "t_", "transpose_", "swapaxes_", "swapdims_")
+INPLACE_METHODS += ("resize_", "resize_as_")

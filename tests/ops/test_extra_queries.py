@@ -102,3 +102,47 @@ def test_compile_returns_the_model_unchanged():
 def test_index_select_is_exported():
     x = ember.arange(6).reshape(2, 3)
     assert ember.index_select(x, 1, ember.tensor([2, 0])).tolist() == [[2, 0], [5, 3]]
+
+
+def test_conjugation_is_identity_on_real_tensors():
+    for T in (ember, torch):
+        x = T.ones(2, requires_grad=True)
+        assert T.conj(x) is x and x.conj() is x
+        assert T.resolve_conj(x) is x and x.resolve_neg() is x
+        assert T.conj_physical(x) is x
+        assert not T.is_conj(x) and not x.is_neg()
+        assert not x.is_pinned() and not x.is_shared()
+        assert x.is_same_size(T.zeros(2)) and not T.is_same_size(x, T.zeros(1, 2))
+    out = ember.empty(0)
+    assert ember.conj_physical(ember.tensor([1.0, -2.0]), out=out) is out
+    assert out.tolist() == [1.0, -2.0]
+
+
+@pytest.mark.parametrize(
+    "fn,from_data",
+    [
+        (lambda T, x: x.new(), False),
+        (lambda T, x: x.new(2, 3), False),
+        (lambda T, x: x.new(T.Size([3, 1])), False),
+        (lambda T, x: x.new([1, 2]), True),
+        (lambda T, x: x.new((2, 3)), True),
+        (lambda T, x: x.new([[1.5], [2.5]]), True),
+    ],
+)
+def test_tensor_new_matches_torch(fn, from_data):
+    e = fn(ember, ember.ones(2, dtype=ember.int32))
+    t = fn(torch, torch.ones(2, dtype=torch.int32))
+    assert tuple(e.shape) == tuple(t.shape)
+    assert str(e.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
+    if from_data:  # sizes give uninitialised memory: only shape and dtype are defined
+        assert e.tolist() == t.tolist()
+
+
+def test_tensor_new_from_tensor_aliases_and_checks_dtype():
+    x = ember.zeros(2)
+    y = ember.ones(3)
+    z = x.new(y)
+    z.add_(1)
+    assert y.tolist() == [2.0, 2.0, 2.0]
+    with pytest.raises(TypeError):
+        x.new(ember.ones(2, dtype=ember.int64))

@@ -151,7 +151,8 @@ def test_gradient_at_zero_and_bounds_matches_torch(fn):
     e_y, t_y = _both([2.0, 0.5, -1.0, 3.0, 0.0], requires_grad=True)
     e_out, t_out = fn(ember, e_x, e_y), fn(torch, t_x, t_y)
     assert_close(e_out, t_out, equal_nan=True)
-    e_g = ember.autograd.grad(e_out.sum(), [e_x, e_y])
+    with np.errstate(divide="ignore"):  # ember's div warns on x / 0, PyTorch does not
+        e_g = ember.autograd.grad(e_out.sum(), [e_x, e_y])
     t_g = torch.autograd.grad(t_out.sum(), [t_x, t_y])
     for eg, tg in zip(e_g, t_g):
         assert_close(eg, tg, equal_nan=True)

@@ -141,3 +141,97 @@ def test_inplace_metadata_without_grad_shares_memory():
     z = ember.zeros(2, 3)
     z.t_()
     assert z.shape == (3, 2) and z.stride() == (1, 3)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda T: T.arange(12.0).as_strided((4, 4), (4, 1)),
+        lambda T: T.arange(12.0).as_strided((2, 2), (-1, 2)),
+        lambda T: T.arange(12.0).as_strided((2,), (1,), -1),
+        lambda T: T.arange(12.0).as_strided((2,), (1, 2)),
+        lambda T: T.arange(12.0).as_strided((2, 2), (0, 1)).add_(1),
+    ],
+)
+def test_as_strided_errors_match_torch(fn):
+    _raises_like(fn)
+
+
+def test_as_strided_shares_storage_and_records_inplace_writes():
+    results = []
+    for T in (ember, torch):
+        a = T.arange(8.0, requires_grad=True)
+        b = a * 1
+        view = b[2:].as_strided((2, 2), (1, 3), 3)
+        assert view.storage_offset() == 3
+        view[0].mul_(10)
+        (g,) = T.autograd.grad((b * b).sum(), [a])
+        results.append((b.detach().numpy().copy(), g.numpy().copy()))
+    np.testing.assert_allclose(results[0][0], results[1][0])
+    np.testing.assert_allclose(results[0][1], results[1][1])
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda T: T.select_scatter(T.zeros(2, 3), T.ones(2), 0, 1),
+        lambda T: T.slice_scatter(T.zeros(2, 3), T.ones(2, 1), 1, 0, None, 2),
+        lambda T: T.diagonal_scatter(T.zeros(2, 3), T.ones(3)),
+    ],
+)
+def test_scatter_shape_errors_match_torch(fn):
+    _raises_like(fn)
+
+
+def test_select_scatter_leaves_input_alone_and_casts_src():
+    x = ember.zeros(2, 3)
+    y = ember.select_scatter(x, ember.ones(3, dtype=ember.float64), 0, 1)
+    assert x.tolist() == [[0.0] * 3] * 2
+    assert y.dtype is ember.float32 and y.tolist() == [[0.0] * 3, [1.0] * 3]
+
+
+def test_unsafe_split_pieces_allow_inplace_writes():
+    a = ember.ones(4, 2, requires_grad=True)
+    pieces = ember.unsafe_split(a * 2, 2)
+    pieces[0].mul_(3)  # split's pieces would refuse this
+    with pytest.raises(RuntimeError, match="is a view and is being modified inplace"):
+        ember.split(a * 2, 2)[0].mul_(3)
+
+
+def test_narrow_copy_is_a_copy_with_out():
+    x = ember.arange(6.0).reshape(2, 3)
+    y = ember.narrow_copy(x, 1, 1, 2)
+    y.fill_(0)
+    assert x.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    out = ember.empty(0)
+    assert ember.narrow_copy(x, 0, 1, 1, out=out) is out
+    assert out.tolist() == [[3.0, 4.0, 5.0]]
+
+
+def test_resize_matches_torch():
+    results = []
+    for T in (ember, torch):
+        x = T.arange(6.0)
+        steps = [x.resize_(2, 3).clone(), x.resize_(4).clone(), x.resize_(8)[:6].clone()]
+        z = T.arange(6.0).reshape(2, 3).t()
+        z.resize_(2, 3)
+        steps += [z.clone(), T.tensor(list(z.stride()))]
+        a = T.arange(6.0)
+        view = a[:3]
+        view.resize_as_(T.ones(2, 3))
+        steps += [view.clone()]
+        results.append([s.numpy() for s in steps])
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda T: T.ones(2, requires_grad=True).resize_(3),
+        lambda T: (T.ones(2, requires_grad=True) * 1).resize_(2),
+        lambda T: T.arange(4.0).resize_(-1),
+    ],
+)
+def test_resize_errors_match_torch(fn):
+    _raises_like(fn)

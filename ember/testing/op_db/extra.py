@@ -1,6 +1,8 @@
-"""Registry entries for the ops added from the dir(torch.Tensor) coverage audit: inverse
-hyperbolic functions, hypot, logaddexp, logit, xlogy, the sign helpers, angle conversions,
-sinc and positive (special_math); later sections cover shape, statistics and set ops."""
+"""Registry entries for the elementwise ops added from the dir(torch.Tensor) coverage audit:
+inverse hyperbolic functions, hypot, logaddexp, logit, xlogy, the sign helpers, angle
+conversions, sinc, positive, angle (special_math); lgamma, digamma, polygamma, mvlgamma
+(gamma_functions); ldexp, frexp, nextafter (float_bits); gcd, lcm (integer_math). Shapes and
+indexing are in extra_shape.py, reductions and statistics in extra_stats.py."""
 
 from functools import partial
 
@@ -102,332 +104,169 @@ OPS = [
 ]
 
 
-# ---- slicing: select, split_with_sizes, hsplit/vsplit/dsplit, unfold ------------------------
+# ---- gamma_functions: lgamma, digamma, polygamma -------------------------------------------
 
 
-def _select_samples(rng):
-    return [
-        Sample((rand(rng, 3, 4), 1, 2), name="middle"),
-        Sample((rand(rng, 3, 4), -1, -1), name="negative dim and index"),
-        Sample((rand(rng, 5), 0, 3), name="1-d to 0-d"),
-        Sample((rand(rng, 0, 4), 1, 0), name="empty"),
-        Sample((NonContiguous(rand(rng, 3, 4, 2)), 0, 1), name="non-contiguous"),
-    ]
+def _gamma_domain(rng, *shape):
+    """Positive values and negative ones between poles (-2.8 to -2.2, -0.8 to -0.2)."""
+    magnitude = rng.uniform(0.2, 0.8, size=shape)
+    offset = rng.choice([0.0, 1.0, 3.5, -1.0, -3.0], size=shape)
+    return np.asarray(magnitude + offset)
 
 
-def _split_sizes_samples(rng):
-    return [
-        Sample((rand(rng, 5, 3), [2, 3]), name="dim 0"),
-        Sample((rand(rng, 3, 4), [1, 0, 3], -1), name="negative dim, empty piece"),
-        Sample((NonContiguous(rand(rng, 4, 3)), [1, 2], 1), name="non-contiguous"),
-    ]
-
-
-def _hsplit_samples(rng):
-    return [
-        Sample((rand(rng, 3, 4), 2), name="sections"),
-        Sample((rand(rng, 6), [1, 4]), name="1-d indices"),
-        Sample((rand(rng, 2, 0, 3), 1), name="empty"),
-        Sample((NonContiguous(rand(rng, 3, 4)), [-1]), name="non-contiguous negative index"),
-    ]
-
-
-def _vsplit_samples(rng):
-    return [
-        Sample((rand(rng, 4, 3), 2), name="sections"),
-        Sample((rand(rng, 5, 2), [1, 3]), name="indices"),
-        Sample((NonContiguous(rand(rng, 4, 3)), 4), name="non-contiguous"),
-    ]
-
-
-def _dsplit_samples(rng):
-    return [
-        Sample((rand(rng, 2, 3, 4), 2), name="sections"),
-        Sample((rand(rng, 2, 1, 5), [2]), name="indices"),
-        Sample((NonContiguous(rand(rng, 4, 3, 2)), 1), name="non-contiguous"),
-    ]
-
-
-def _unfold_samples(rng):
-    return [
-        Sample((rand(rng, 3, 7), 1, 3, 2), name="strided windows"),
-        Sample((rand(rng, 6, 2), 0, 4, 1), name="overlapping windows"),
-        Sample((rand(rng, 2, 3, 5), -1, 2, 3), name="negative dim, gaps"),
-        Sample((rand(rng), 0, 1, 1), name="0-d"),
-        Sample((rand(rng, 0, 4), 1, 2, 1), name="empty"),
-        Sample((rand(rng, 4, 3), 0, 0, 2), name="empty windows"),
-        Sample((NonContiguous(rand(rng, 5, 3)), 0, 2, 1), name="non-contiguous"),
-    ]
-
-
-def _inplace_view_samples(rng):
-    return [
-        Sample((rand(rng, 3, 4),), name="2-d"),
-        Sample((NonContiguous(rand(rng, 4, 3)),), name="non-contiguous"),
-        Sample((rand(rng, 0, 2),), name="empty"),
-    ]
-
+_GAMMA_SAMPLES = _with_int(unary_samples(_gamma_domain))
 
 OPS += [
-    OpInfo("select", lambda T, x, d, i: T.select(x, d, i), _select_samples),
-    OpInfo("Tensor.select", lambda T, x, d, i: x.select(d, i), _select_samples),
+    OpInfo("lgamma", lambda T, x: T.lgamma(x), _GAMMA_SAMPLES),
+    OpInfo("digamma", lambda T, x: T.digamma(x), unary_samples(_gamma_domain)),
+    OpInfo("polygamma_0", lambda T, x: T.polygamma(0, x), unary_samples(_gamma_domain)),
+    # Integer inputs give float32, where PyTorch's own digamma is good to ~2e-7 only.
     OpInfo(
-        "split_with_sizes",
-        lambda T, x, sizes, dim=0: T.split_with_sizes(x, sizes, dim),
-        _split_sizes_samples,
+        "digamma_int",
+        lambda T, x: T.digamma(x),
+        lambda rng: [Sample((rng.integers(1, 9, (5,)),), name="int input")],
+        rtol=1e-6,
     ),
-    OpInfo("hsplit", lambda T, x, spec: T.hsplit(x, spec), _hsplit_samples),
-    OpInfo("vsplit", lambda T, x, spec: T.vsplit(x, spec), _vsplit_samples),
-    OpInfo("dsplit", lambda T, x, spec: T.dsplit(x, spec), _dsplit_samples),
-    OpInfo("unfold", lambda T, x, d, size, step: x.unfold(d, size, step), _unfold_samples),
-    OpInfo("t_", lambda T, x: (x * 1).t_(), _inplace_view_samples),
-    OpInfo("transpose_", lambda T, x: (x * 1).transpose_(0, -1), _inplace_view_samples),
-    OpInfo("swapaxes_", lambda T, x: (x * 1).swapaxes_(-1, 0), _inplace_view_samples),
-    OpInfo("swapdims_", lambda T, x: (x * 1).swapdims_(1, 0), _inplace_view_samples),
-    OpInfo("unsqueeze_", lambda T, x: (x * 1).unsqueeze_(-2), _inplace_view_samples),
-    OpInfo("squeeze_", lambda T, x: (x * 1).unsqueeze_(1).squeeze_(), _inplace_view_samples),
-    OpInfo("squeeze_dim_", lambda T, x: (x * 1).unsqueeze_(0).squeeze_(0), _inplace_view_samples),
-]
-
-
-# ---- vector_ops: diff, cross, dist, cdist, renorm; matrix_extra: trace, matrix_power ---------
-
-
-def _diff_samples(rng):
-    return [
-        Sample((rand(rng, 3, 5),), name="last dim"),
-        Sample((rand(rng, 4, 3), 2, 0), name="second order dim 0"),
-        Sample((rand(rng, 3, 4), 1, -1, rand(rng, 3, 2), rand(rng, 3, 1)), name="prepend append"),
-        Sample((rand(rng, 0, 3),), name="empty"),
-        Sample((rand(rng, 4), 5), name="order past length"),
-        Sample((NonContiguous(rand(rng, 4, 3)), 1, 0), name="non-contiguous"),
-        Sample((rng.integers(-5, 5, (6,)),), name="int"),
-        Sample((rng.random(6) > 0.5,), name="bool"),
-    ]
-
-
-def _cross_samples(rng):
-    return [
-        Sample((rand(rng, 4, 3), rand(rng, 4, 3)), {"dim": -1}, name="rows"),
-        Sample((rand(rng, 3, 2), rand(rng, 3, 2)), {"dim": 0}, name="columns"),
-        Sample((rand(rng, 2, 4, 3), rand(rng, 1, 4, 3)), {"dim": 2}, name="broadcast"),
-        Sample((rand(rng, 3), rand(rng, 3)), {"dim": 0}, name="1-d"),
-        Sample((rand(rng, 0, 3), rand(rng, 0, 3)), {"dim": 1}, name="empty"),
-        Sample((NonContiguous(rand(rng, 5, 3)), rand(rng, 5, 3)), {"dim": -1}, name="non-contig"),
-    ]
-
-
-def _dist_samples(rng):
-    return [
-        Sample((rand(rng, 3, 4), rand(rng, 3, 4)), name="p=2"),
-        Sample((rand(rng, 3, 4), rand(rng, 4), 1), name="p=1 broadcast"),
-        Sample((rand(rng, 3, 4), rand(rng, 3, 4), 3.5), name="p=3.5"),
-        Sample((rand(rng, 3, 4), rand(rng, 3, 1), float("inf")), name="p=inf"),
-        Sample((rand(rng), rand(rng)), name="0-d"),
-        Sample((NonContiguous(rand(rng, 3, 4)), rand(rng, 3, 4)), name="non-contiguous"),
-    ]
-
-
-def _cdist_samples(rng):
-    return [
-        Sample((rand(rng, 3, 4), rand(rng, 5, 4)), name="p=2"),
-        Sample((rand(rng, 2, 3, 4), rand(rng, 5, 4), 1.0), name="p=1 batch broadcast"),
-        Sample((rand(rng, 3, 2), rand(rng, 2, 2), 3.0), name="p=3"),
-        Sample((rand(rng, 3, 2), rand(rng, 4, 2), float("inf")), name="p=inf"),
-        Sample((rand(rng, 0, 2), rand(rng, 3, 2)), name="empty"),
-        Sample((NonContiguous(rand(rng, 4, 3)), rand(rng, 2, 3)), name="non-contiguous"),
-    ]
-
-
-def _renorm_samples(rng):
-    return [
-        Sample((rand(rng, 3, 4), 2, 0, 1.5), name="rows"),
-        Sample((rand(rng, 3, 4), 1, -1, 2.0), name="columns p=1 negative dim"),
-        Sample((rand(rng, 2, 3, 2), 3, 1, 1.0), name="3-d"),
-        Sample((rand(rng, 0, 3), 2, 1, 1.0), name="empty"),
-        Sample((NonContiguous(rand(rng, 4, 3)), 2, 0, 0.8), name="non-contiguous"),
-    ]
-
-
-def _square(rng, *shape):
-    return rand(rng, *shape) + 3 * np.eye(shape[-1])
-
-
-def _matrix_power_samples(rng):
-    return [
-        Sample((_square(rng, 3, 3), 3), name="cube"),
-        Sample((_square(rng, 2, 3, 3), 2), name="batch"),
-        Sample((_square(rng, 3, 3), 0), name="zero"),
-        Sample((_square(rng, 3, 3), 1), name="one"),
-        Sample((_square(rng, 3, 3), -2), name="negative"),
-        Sample((rand(rng, 0, 2, 2), 3), name="empty batch"),
-        Sample((NonContiguous(_square(rng, 3, 3)), 5), name="non-contiguous"),
-        Sample((rng.integers(-3, 3, (2, 2)), 3), name="int"),
-    ]
-
-
-def _trace_samples(rng):
-    return [
-        Sample((rand(rng, 3, 3),), name="square"),
-        Sample((rand(rng, 2, 4),), name="wide"),
-        Sample((rand(rng, 0, 3),), name="empty"),
-        Sample((NonContiguous(rand(rng, 4, 3)),), name="non-contiguous"),
-        Sample((rng.integers(-3, 3, (3, 3)).astype(np.int32),), name="int32"),
-    ]
-
-
-def _fill_diagonal_samples(rng):
-    return [
-        Sample((rand(rng, 3, 4), 1.5), name="wide"),
-        Sample((rand(rng, 7, 3), -2.0, True), name="tall wrap"),
-        Sample((rand(rng, 7, 3), 0.5), name="tall"),
-        Sample((rand(rng, 2, 2, 2), 3.0), name="cube"),
-        Sample((NonContiguous(rand(rng, 3, 4)), 2.0), name="non-contiguous"),
-        Sample((rng.integers(0, 5, (3, 3)), 2.7), name="int"),
-    ]
-
-
-OPS += [
-    OpInfo("diff", lambda T, x, *args: T.diff(x, *args), _diff_samples),
-    OpInfo("cross", lambda T, a, b, **kw: T.cross(a, b, **kw), _cross_samples),
-    OpInfo("dist", lambda T, a, b, *p: T.dist(a, b, *p), _dist_samples),
-    OpInfo("cdist", lambda T, a, b, *p: T.cdist(a, b, *p), _cdist_samples),
-    OpInfo("renorm", lambda T, x, p, d, m: T.renorm(x, p, d, m), _renorm_samples),
-    OpInfo("renorm_", lambda T, x, p, d, m: (x * 1).renorm_(p, d, m), _renorm_samples),
-    OpInfo("trace", lambda T, x: T.trace(x), _trace_samples),
-    OpInfo("matrix_power", lambda T, x, n: T.matrix_power(x, n), _matrix_power_samples),
+    OpInfo("polygamma_1", lambda T, x: T.polygamma(1, x), _GAMMA_SAMPLES),
+    OpInfo("polygamma_2", lambda T, x: x.polygamma(2), _GAMMA_SAMPLES),
+    OpInfo("polygamma_3", lambda T, x: T.polygamma(3, x), unary_samples(positive)),
     OpInfo(
-        "fill_diagonal_",
-        lambda T, x, v, wrap=False: (x * 1).fill_diagonal_(v, wrap),
-        _fill_diagonal_samples,
+        "lgamma_wide",
+        lambda T, x: T.lgamma(x),
+        unary_samples(partial(rand, low=5.0, high=60.0)),
     ),
 ]
 
 
-# ---- statistics: quantile, nanquantile, cov, corrcoef, histc, bincount -------------------------
+# ---- float_bits: ldexp, frexp, nextafter; integer_math: gcd, lcm; mvlgamma ------------------
 
 
-def _distinct(rng, *shape):
-    """Values without ties (sort's gradient routing at ties is not specified)."""
-    n = int(np.prod(shape))
-    return np.asarray(
-        rng.permutation(n).reshape(shape) / 3.0 - n / 6.0 + rng.uniform(0, 0.1, shape)
-    )
-
-
-def _quantile_samples(rng):
-    q2 = np.array([0.0, 0.25, 0.6, 1.0])
-    samples = [
-        Sample((_distinct(rng, 7), 0.3), name="all elements"),
-        Sample((_distinct(rng, 3, 5), q2, 1), grad=(0,), name="q tensor dim 1"),
-        Sample((_distinct(rng, 4, 3), 0.5, -2, True), name="keepdim negative dim"),
-        Sample((_distinct(rng, 2, 3), q2, None, True), grad=(0,), name="keepdim all"),
-        Sample((_distinct(rng), 0.7), name="0-d"),
-        Sample((NonContiguous(_distinct(rng, 4, 5)), 0.45, 0), name="non-contiguous"),
-    ]
-    for mode in ("lower", "higher", "midpoint", "nearest"):
-        samples.append(
-            Sample((_distinct(rng, 3, 6), q2, 1), {"interpolation": mode}, (0,), name=mode)
-        )
-    return samples
-
-
-def _nanquantile_samples(rng):
-    x = _distinct(rng, 4, 5)
-    x[0, 1] = x[2, 0] = x[2, 3] = np.nan
-    x[3] = np.nan
+def _ldexp_samples(rng):
+    # Non-negative integer exponents: PyTorch's gradient for negative ones is 0 (see ldexp).
+    exponents = rng.integers(0, 4, (3, 4))
     return [
-        Sample((x, 0.4, 1), name="with NaN rows"),
-        Sample((x, np.array([0.1, 0.9]), 1), grad=(0,), name="with NaN q tensor"),
+        Sample((rand(rng, 3, 4), exponents), name="int exponents"),
+        Sample((rand(rng, 3, 4), exponents[0]), name="broadcast"),
+        Sample((rand(rng, 3, 4), rand(rng, 3, 4)), name="float exponents"),
+        Sample((rand(rng), np.array(2)), name="0-d"),
+        Sample((rand(rng, 0, 4), exponents[0]), name="empty"),
+        Sample((NonContiguous(rand(rng, 3, 4)), exponents), name="non-contiguous"),
+        Sample((rng.integers(-3, 3, (4,)), rng.integers(0, 3, (4,))), name="int input"),
     ]
 
 
-def _cov_samples(rng):
+def _frexp_samples(rng):
+    return unary_samples(away_from_zero)(rng)
+
+
+def _frexp_special_samples(rng):
+    # Numerical gradients jump across these (the exponent changes within a step).
     return [
-        Sample((rand(rng, 3, 6),), name="rows"),
-        Sample((rand(rng, 6),), name="1-d"),
-        Sample((rand(rng, 2, 5),), {"correction": 0}, name="correction 0"),
-        Sample(
-            (rand(rng, 3, 5),),
-            {"fweights": rng.integers(1, 4, (5,)), "aweights": positive(rng, 5)},
-            name="weights",
-        ),
-        Sample((NonContiguous(rand(rng, 5, 3)),), name="non-contiguous"),
-        Sample((rng.integers(-4, 4, (2, 5)),), name="int"),
+        Sample((np.array([0.0, -0.0, 1.0, -0.75, 1e-30, 3e20]),), name="zeros and extremes"),
+        Sample((np.array([np.inf, -np.inf, np.nan, 1.0]),), name="inf and NaN"),
     ]
 
 
-def _corrcoef_samples(rng):
-    return [
-        Sample((rand(rng, 3, 6),), name="rows"),
-        Sample((rand(rng, 5),), name="1-d"),
-        Sample((NonContiguous(rand(rng, 5, 3)),), name="non-contiguous"),
+def _nextafter_samples(rng):
+    return [s for s in binary_samples()(rng) if s.name != "python scalar"] + [
+        Sample((np.array([0.0, 1.0, -1.0]), np.array([1.0, 1.0, -2.0])), name="equal, zero")
     ]
 
 
-def _histc_samples(rng):
-    x = rand(rng, 4, 5)
+def _integer_samples(rng):
+    a = rng.integers(-30, 30, (3, 4))
     return [
-        Sample((x,), {"bins": 7}, name="data range"),
-        Sample((x,), {"bins": 4, "min": -1.0, "max": 1.0}, name="clipped range"),
-        Sample((np.linspace(0.0, 1.0, 11),), {"bins": 10, "min": 0, "max": 1}, name="edges"),
-        Sample((np.full(3, 2.0),), {"bins": 3}, name="constant"),
-        Sample((rand(rng, 0),), {"bins": 3}, name="empty"),
-        Sample((rand(rng),), {"bins": 2}, name="0-d"),
-        Sample((NonContiguous(x),), {"bins": 5}, name="non-contiguous"),
+        Sample((a, rng.integers(-30, 30, (3, 4))), name="same shape"),
+        Sample((a, rng.integers(0, 12, (4,))), name="broadcast"),
+        Sample((np.array(0), np.array(0)), name="0-d zeros"),
+        Sample((a[:0], rng.integers(1, 5, (4,))), name="empty"),
+        Sample((NonContiguous(a), a.T.copy().T), name="non-contiguous"),
+        Sample((a.astype(np.int32), rng.integers(1, 9, (4,))), name="int32 with int64"),
     ]
 
 
-def _bincount_samples(rng):
-    index = rng.integers(0, 6, (10,))
+def _mvlgamma_samples(rng):
+    domain = partial(rand, low=2.1, high=5.0)
     return [
-        Sample((index,), name="counts"),
-        Sample((index, rand(rng, 10)), name="weights"),
-        Sample((index, rng.integers(0, 3, (10,))), name="int weights"),
-        Sample((index,), {"minlength": 9}, name="minlength"),
-        Sample((index[:0],), name="empty"),
+        Sample((domain(rng, 3, 4), 1), name="p=1"),
+        Sample((domain(rng, 3, 4), 3), name="p=3"),
+        Sample((domain(rng), 2), name="0-d"),
+        Sample((domain(rng, 0, 2), 2), name="empty"),
+        Sample((NonContiguous(domain(rng, 3, 4)), 4), name="non-contiguous"),
+        Sample((rng.integers(3, 6, (3,)), 2), name="int input"),
     ]
 
 
 OPS += [
-    OpInfo("quantile", lambda T, x, *a, **kw: T.quantile(x, *_q(T, x, a), **kw), _quantile_samples),
+    OpInfo("ldexp", lambda T, x, e: T.ldexp(x, e), _ldexp_samples),
+    OpInfo("frexp", lambda T, x: tuple(T.frexp(x)), _frexp_samples, gradgradcheck=False),
     OpInfo(
-        "nanquantile",
-        lambda T, x, *a, **kw: T.nanquantile(x, *_q(T, x, a), **kw),
-        _quantile_samples,
-    ),
-    # NaN rows: values and gradients against PyTorch; numerical checks cannot run on NaN.
-    OpInfo(
-        "nanquantile_nan",
-        lambda T, x, *a, **kw: T.nanquantile(x, *_q(T, x, a), **kw),
-        _nanquantile_samples,
+        "frexp_special",
+        lambda T, x: tuple(T.frexp(x)),
+        _frexp_special_samples,
         gradcheck=False,
         gradgradcheck=False,
     ),
     OpInfo(
-        "quantile_nan",
-        lambda T, x, *a, **kw: T.quantile(x, *_q(T, x, a), **kw),
-        _nanquantile_samples,
-        gradcheck=False,
+        "nextafter",
+        lambda T, a, b: T.nextafter(a, b),
+        _nextafter_samples,
+        gradcheck=False,  # PyTorch's convention (gradient 1 to input) is not the numeric one
         gradgradcheck=False,
     ),
-    OpInfo("cov", lambda T, x, **kw: T.cov(x, **_kw_tensors(T, kw)), _cov_samples),
-    OpInfo("corrcoef", lambda T, x: T.corrcoef(x), _corrcoef_samples),
-    OpInfo("histc", lambda T, x, **kw: T.histc(x, **kw), _histc_samples, **NO_GRAD),
-    OpInfo(
-        "bincount", lambda T, x, *w, **kw: T.bincount(x, *w, **kw), _bincount_samples, **NO_GRAD
-    ),
+    OpInfo("gcd", lambda T, a, b: T.gcd(a, b), _integer_samples, **NO_GRAD),
+    OpInfo("lcm", lambda T, a, b: T.lcm(a, b), _integer_samples, **NO_GRAD),
+    OpInfo("mvlgamma", lambda T, x, p: T.mvlgamma(x, p), _mvlgamma_samples),
 ]
 
 
-def _q(T, x, args):
-    """The q argument as a tensor of ``x``'s dtype when the sample gives an array."""
-    if args and hasattr(args[0], "shape") and not isinstance(args[0], float):
-        if not hasattr(args[0], "requires_grad"):
-            return (T.tensor(args[0], dtype=x.dtype),) + tuple(args[1:])
-        return (args[0].to(x.dtype),) + tuple(args[1:])
-    return args
+# ---- special_math: angle -------------------------------------------------------------------------
+
+OPS += [
+    OpInfo("angle", lambda T, x: T.angle(x), _with_int(unary_samples(away_from_zero), -3, 3)),
+]
 
 
-def _kw_tensors(T, kwargs):
-    return {k: T.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+# ---- ember.special: entr, ndtr, xlog1py ------------------------------------------------------
+
+
+def _xlog1py_samples(rng):
+    above = partial(rand, low=-0.8, high=2.0)
+    return binary_samples(rand, above)(rng) + [
+        Sample((2.5, above(rng, 3, 4)), name="python scalar input"),
+        Sample((rng.integers(-3, 4, (3,)), rng.integers(0, 5, (3,))), name="int inputs"),
+    ]
+
+
+OPS += [
+    OpInfo("special.entr", lambda T, x: T.special.entr(x), _with_int(unary_samples(positive))),
+    OpInfo(
+        "special.ndtr",
+        lambda T, x: T.special.ndtr(x),
+        _with_int(unary_samples(partial(rand, low=-6.0, high=6.0))),
+    ),
+    OpInfo("special.xlog1py", lambda T, a, b: T.special.xlog1py(a, b), _xlog1py_samples),
+]
+
+
+# ---- bessel: i0 and ember.special's i0e, i1, i1e ---------------------------------------------
+
+_BESSEL_SAMPLES = unary_samples(partial(rand, low=-4.0, high=4.0))
+_BESSEL_WIDE = unary_samples(partial(rand, low=-45.0, high=45.0))
+
+OPS += [
+    OpInfo("i0", lambda T, x: T.i0(x), _BESSEL_SAMPLES),
+    OpInfo("special.i0e", lambda T, x: T.special.i0e(x), _BESSEL_SAMPLES),
+    OpInfo("special.i1", lambda T, x: T.special.i1(x), _BESSEL_SAMPLES),
+    OpInfo("special.i1e", lambda T, x: T.special.i1e(x), _BESSEL_SAMPLES),
+    # Integer inputs give float32, where PyTorch's own kernels are good to ~1e-7 only.
+    OpInfo(
+        "i0_int",
+        lambda T, x: (T.i0(x), T.special.i1(x)),
+        lambda rng: [Sample((rng.integers(-3, 4, (5,)),), name="int input")],
+        rtol=1e-6,
+    ),
+    # Both sides of the switch from the series to the asymptotic expansion at |x| = 30.
+    OpInfo("i0_wide", lambda T, x: T.i0(x), _BESSEL_WIDE),
+    OpInfo("special.i1e_wide", lambda T, x: T.special.i1e(x), _BESSEL_WIDE),
+]
