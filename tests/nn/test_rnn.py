@@ -179,3 +179,22 @@ def test_dropout_between_layers_only_in_training():
     m.train()
     c, _ = m(x)
     assert not np.allclose(a._data, c._data)
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_double_backward_through_recurrent_layer_matches_torch(name):
+    # A gradient penalty: the fused cells' backward must itself be differentiable.
+    from ember.testing.nn_oracle import torch_state_to_ember
+
+    t = getattr(torch.nn, name)(3, 4, num_layers=2, bidirectional=True).double()
+    e = getattr(ember.nn, name)(3, 4, num_layers=2, bidirectional=True).double()
+    e.load_state_dict(torch_state_to_ember(t.state_dict()))
+    x = seq(5, 2, 3)
+    grads = []
+    for T, m in ((ember, e), (torch, t)):
+        xi = T.tensor(x, requires_grad=True)
+        (g,) = T.autograd.grad((m(xi)[0] ** 2).sum(), xi, create_graph=True)
+        (g**2).sum().backward()
+        grads.append([p.grad for p in m.parameters()])
+    for e_grad, t_grad in zip(*grads):
+        assert_close(e_grad, t_grad, rtol=1e-7, atol=1e-10)

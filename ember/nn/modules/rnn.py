@@ -20,24 +20,36 @@ __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell"
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
-def _rnn_step(x_proj, h, w_hh, b_hh, nonlinearity):
-    # x_proj: (N, H) input projection with its bias; h: (N, H)
-    pre = x_proj + F.linear(h, w_hh, b_hh)
+# The step functions take ``w_hh_t``, W_hh transposed once per sequence, and an input
+# projection ``x_proj`` that already holds both biases (except GRU's b_hh, which r gates), so
+# that a step adds one matmul and one sum to the graph.
+
+
+def _rnn_step(x_proj, h, w_hh_t, nonlinearity):
+    # x_proj: (N, H); h: (N, H)
+    pre = x_proj + ops.matmul(h, w_hh_t)
     return ops.tanh(pre) if nonlinearity == "tanh" else ops.relu(pre)
 
 
-def _lstm_step(x_proj, state, w_hh, b_hh, w_hr):
+def _lstm_step(x_proj, state, w_hh_t, w_hr):
     h, c = state
-    gates = x_proj + F.linear(h, w_hh, b_hh)  # (N, 4H) in PyTorch's order i, f, g, o
+    gates = x_proj + ops.matmul(h, w_hh_t)  # (N, 4H) in PyTorch's order i, f, g, o
     h, c = lstm_cell(gates, c)  # one node: Note [fused LSTM cell]
     if w_hr is not None:
         h = F.linear(h, w_hr)
     return h, c
 
 
-def _gru_step(x_proj, h, w_hh, b_hh):
+def _gru_step(x_proj, h, w_hh_t, b_hh):
     # (N, 3H) each, order r, z, n; one node for the update (Note [fused LSTM cell])
-    return gru_cell(x_proj, F.linear(h, w_hh, b_hh), h)
+    h_proj = ops.matmul(h, w_hh_t)
+    return gru_cell(x_proj, h_proj if b_hh is None else h_proj + b_hh, h)
+
+
+def _input_projection(x, w_ih, b_ih, b_hh, gru):
+    """x W_ih^T + b_ih (+ b_hh, except for GRU) for all rows of ``x`` at once."""
+    x_proj = F.linear(x, w_ih, b_ih)
+    return x_proj if b_hh is None or gru else x_proj + b_hh
 
 
 class RNNBase(Module):
@@ -154,18 +166,20 @@ class RNNBase(Module):
 
     # ---- forward ------------------------------------------------------------------------
 
-    def _step(self, x_proj, state, w_hh, b_hh, w_hr):
+    def _step(self, x_proj, state, w_hh_t, b_hh, w_hr):
         if self.mode == "LSTM":
-            return _lstm_step(x_proj, state, w_hh, b_hh, w_hr)
+            return _lstm_step(x_proj, state, w_hh_t, w_hr)
         if self.mode == "GRU":
-            return _gru_step(x_proj, state, w_hh, b_hh)
-        return _rnn_step(x_proj, state, w_hh, b_hh, "tanh" if self.mode == "RNN_TANH" else "relu")
+            return _gru_step(x_proj, state, w_hh_t, b_hh)
+        return _rnn_step(x_proj, state, w_hh_t, "tanh" if self.mode == "RNN_TANH" else "relu")
 
     def _run_direction(self, x, state, weights, batch_sizes, reverse):
         """One layer in one direction. ``x``: (L, N, in) padded, or packed rows with
         ``batch_sizes``. Returns (outputs (L, N, H_out) or packed rows, final state)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = weights
-        x_proj = F.linear(x, w_ih, b_ih)  # all time steps in one matmul
+        gru = self.mode == "GRU"
+        x_proj = _input_projection(x, w_ih, b_ih, b_hh, gru)  # all time steps in one matmul
+        step_weights = (w_hh.t(), b_hh if gru else None, w_hr)
         lstm = self.mode == "LSTM"
         if batch_sizes is None:
             steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
@@ -174,15 +188,14 @@ class RNNBase(Module):
             # would scatter each into zeros of the whole sequence).
             x_steps = x_proj.unbind(0)
             for t in steps:
-                state = self._step(x_steps[t], state, w_hh, b_hh, w_hr)
+                state = self._step(x_steps[t], state, *step_weights)
                 outputs[t] = state[0] if lstm else state
             return ops.stack(outputs, 0), state
-        return self._run_packed(x_proj, state, weights, batch_sizes, reverse)
+        return self._run_packed(x_proj, state, step_weights, batch_sizes, reverse)
 
-    def _run_packed(self, x_proj, state, weights, batch_sizes, reverse):
+    def _run_packed(self, x_proj, state, step_weights, batch_sizes, reverse):
         # Sequences are sorted longest first, so at step t the first batch_sizes[t] rows are
         # active. Forward: finished rows leave the state; reverse: rows join as t decreases.
-        _, w_hh, _, b_hh, w_hr = weights
         lstm = self.mode == "LSTM"
         sizes = [int(n) for n in batch_sizes._data]
         outputs = [None] * len(sizes)
@@ -195,7 +208,7 @@ class RNNBase(Module):
                 if n < prev:
                     finished.append(_slice_state(current, n, prev, lstm))
                     current = _slice_state(current, 0, n, lstm)
-                current = self._step(x_steps[t], current, w_hh, b_hh, w_hr)
+                current = self._step(x_steps[t], current, *step_weights)
                 outputs[t] = current[0] if lstm else current
             finished.append(current)
             final = _join_states(list(reversed(finished)), lstm)
@@ -207,7 +220,7 @@ class RNNBase(Module):
                 have = (current[0] if lstm else current).shape[0]
                 if n > have:
                     current = _join_states([current, _slice_state(full, have, n, lstm)], lstm)
-                current = self._step(x_steps[t], current, w_hh, b_hh, w_hr)
+                current = self._step(x_steps[t], current, *step_weights)
                 outputs[t] = current[0] if lstm else current
             final = current
         return ops.cat(outputs, 0), final
@@ -491,8 +504,8 @@ class RNNCell(RNNCellBase):
     def forward(self, input, hx=None):
         input, unbatched = self._prepare(input, hx, "RNNCell")
         h = self._state(hx, input, unbatched)
-        x_proj = F.linear(input, self.weight_ih, self.bias_ih)
-        h = _rnn_step(x_proj, h, self.weight_hh, self.bias_hh, self.nonlinearity)
+        x_proj = _input_projection(input, self.weight_ih, self.bias_ih, self.bias_hh, False)
+        h = _rnn_step(x_proj, h, self.weight_hh.t(), self.nonlinearity)
         return h.squeeze(0) if unbatched else h
 
 
@@ -509,8 +522,8 @@ class LSTMCell(RNNCellBase):
             hx = (zeros, zeros)
         elif unbatched:
             hx = (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
-        x_proj = F.linear(input, self.weight_ih, self.bias_ih)
-        h, c = _lstm_step(x_proj, hx, self.weight_hh, self.bias_hh, None)
+        x_proj = _input_projection(input, self.weight_ih, self.bias_ih, self.bias_hh, False)
+        h, c = _lstm_step(x_proj, hx, self.weight_hh.t(), None)
         return (h.squeeze(0), c.squeeze(0)) if unbatched else (h, c)
 
 
@@ -523,6 +536,6 @@ class GRUCell(RNNCellBase):
     def forward(self, input, hx=None):
         input, unbatched = self._prepare(input, hx, "GRUCell")
         h = self._state(hx, input, unbatched)
-        x_proj = F.linear(input, self.weight_ih, self.bias_ih)
-        h = _gru_step(x_proj, h, self.weight_hh, self.bias_hh)
+        x_proj = _input_projection(input, self.weight_ih, self.bias_ih, self.bias_hh, True)
+        h = _gru_step(x_proj, h, self.weight_hh.t(), self.bias_hh)
         return h.squeeze(0) if unbatched else h
