@@ -36,11 +36,12 @@ def _cols(x, geom, groups):
     return win.reshape(n, groups, k, int(np.prod(geom.out_size)))
 
 
-def _conv(x, w, b, geom, groups):
-    """B(x, w): (N, C, *in) x (O, C/g, *k) -> (N, O, *out)."""
+def _conv(x, w, b, geom, groups, cols=None):
+    """B(x, w): (N, C, *in) x (O, C/g, *k) -> (N, O, *out); ``cols``: x's im2col, if made."""
     n = x.shape[0]
     o = w.shape[0]
-    y = np.matmul(w.reshape(groups, o // groups, -1), _cols(x, geom, groups))
+    cols = _cols(x, geom, groups) if cols is None else cols
+    y = np.matmul(w.reshape(groups, o // groups, -1), cols)
     y = y.reshape((n, o) + geom.out_size)
     if b is not None:
         y += b.reshape((o,) + (1,) * len(geom.kernel))
@@ -61,10 +62,10 @@ def _conv_transpose(u, w, b, geom, groups):
     return z
 
 
-def _conv_weight(x, u, geom, groups, w_shape):
-    """Bt_w(x, u): (N, C, *in) x (N, O, *out) -> (O, C/g, *k)."""
+def _conv_weight(x, u, geom, groups, w_shape, cols=None):
+    """Bt_w(x, u): (N, C, *in) x (N, O, *out) -> (O, C/g, *k); ``cols``: x's im2col, if made."""
     n, o = u.shape[:2]
-    cols = _cols(x, geom, groups)  # (N, g, CgK, L)
+    cols = _cols(x, geom, groups) if cols is None else cols  # (N, g, CgK, L)
     ug = u.reshape(n, groups, o // groups, int(np.prod(geom.out_size)))
     # A batched GEMM then a sum over the batch: measured faster than one GEMM over (N * L),
     # which needs the columns copied into a batch-inner layout.
@@ -82,14 +83,17 @@ class _Conv(Op):
 
     def forward(ctx, x, w, b, *, geom, groups):
         ctx.geom, ctx.groups = geom, groups
-        return _conv(x, w, b, geom, groups)
+        # The im2col copy is kept for the weight gradient, which needs the same columns: one
+        # copy per step instead of two (the largest cost of a small conv net's step).
+        ctx.cols = _cols(x, geom, groups)
+        return _conv(x, w, b, geom, groups, ctx.cols)
 
     def backward(ctx, grad):
         x, w, b = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
         geom, groups = ctx.geom, ctx.groups
         gx = _ConvTranspose.apply(grad, w, None, geom=geom, groups=groups) if need_x else None
-        gw = _ConvWeight.apply(x, grad, geom=geom, groups=groups) if need_w else None
+        gw = _ConvWeight.apply(x, grad, geom=geom, groups=groups, cols=ctx.cols) if need_w else None
         gb = _bias_grad(grad, len(geom.kernel)) if need_b else None
         return gx, gw, gb
 
@@ -114,11 +118,11 @@ class _ConvTranspose(Op):
 class _ConvWeight(Op):
     save_inputs = True
 
-    def forward(ctx, x, u, *, geom, groups):
+    def forward(ctx, x, u, *, geom, groups, cols=None):
         ctx.geom, ctx.groups = geom, groups
         n_o = u.shape[1]
         ctx.w_shape = (n_o, x.shape[1] // groups) + geom.kernel
-        return _conv_weight(x, u, geom, groups, ctx.w_shape)
+        return _conv_weight(x, u, geom, groups, ctx.w_shape, cols)
 
     def backward(ctx, grad):
         x, u = ctx.saved_tensors
