@@ -31,6 +31,28 @@ def _activation(activation):
     raise RuntimeError(f"activation should be relu/gelu, not {activation}")
 
 
+class _Sublayers(Module):
+    """What both Transformer layers share: the feed-forward block, the norms and dropouts of
+    their ``n`` sublayers, registered in PyTorch's order (so state_dict keys match)."""
+
+    def _add_feed_forward_and_norms(self, n, d_model, dim_feedforward, dropout, activation,
+                                    layer_norm_eps, norm_first, bias, kw):  # fmt: skip
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **kw)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **kw)
+        self.norm_first = norm_first
+        for i in range(1, n + 1):
+            setattr(self, f"norm{i}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw))
+        for i in range(1, n + 1):
+            setattr(self, f"dropout{i}", Dropout(dropout))
+        self.activation = _activation(activation)
+        self._ff_dropout = f"dropout{n}"
+
+    def _ff_block(self, x):
+        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
+        return getattr(self, self._ff_dropout)(x)
+
+
 def _clones(module, n):
     return ModuleList([copy.deepcopy(module) for _ in range(n)])
 
@@ -41,7 +63,7 @@ def _square_subsequent_mask(sz, dtype=None):
     return ops.full((sz, sz), float("-inf"), dtype=dtype).triu(diagonal=1)
 
 
-class TransformerEncoderLayer(Module):
+class TransformerEncoderLayer(_Sublayers):
     """Self-attention then a feed-forward block, each with residual and LayerNorm."""
 
     def __init__(
@@ -63,15 +85,9 @@ class TransformerEncoderLayer(Module):
         self.self_attn = MultiheadAttention(
             d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **kw
         )
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **kw)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **kw)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.activation = _activation(activation)
+        self._add_feed_forward_and_norms(
+            2, d_model, dim_feedforward, dropout, activation, layer_norm_eps, norm_first, bias, kw
+        )
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         x = src
@@ -95,11 +111,8 @@ class TransformerEncoderLayer(Module):
         )[0]
         return self.dropout1(x)
 
-    def _ff_block(self, x):
-        return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
-
-class TransformerDecoderLayer(Module):
+class TransformerDecoderLayer(_Sublayers):
     """Self-attention, cross-attention over ``memory``, then feed-forward."""
 
     def __init__(
@@ -124,17 +137,9 @@ class TransformerDecoderLayer(Module):
         self.multihead_attn = MultiheadAttention(
             d_model, nhead, dropout=dropout, batch_first=batch_first, bias=bias, **kw
         )
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **kw)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **kw)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
-        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.dropout3 = Dropout(dropout)
-        self.activation = _activation(activation)
+        self._add_feed_forward_and_norms(
+            3, d_model, dim_feedforward, dropout, activation, layer_norm_eps, norm_first, bias, kw
+        )
 
     def forward(
         self,
@@ -186,9 +191,6 @@ class TransformerDecoderLayer(Module):
             need_weights=False,
         )[0]
         return self.dropout2(x)
-
-    def _ff_block(self, x):
-        return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
 
 class TransformerEncoder(Module):
