@@ -43,7 +43,7 @@ def cnn(T):
 class _LastStep:
     """Adapts a sequence model to classification: logits from the last time step."""
 
-    def __init__(self, T, body, head):
+    def __init__(self, body, head):
         self.body, self.head = body, head
         self.params = list(body.parameters()) + list(head.parameters())
 
@@ -57,12 +57,12 @@ class _LastStep:
 
 
 def lstm(T):
-    return _LastStep(T, T.nn.LSTM(28, 64, batch_first=True), T.nn.Linear(64, 10))
+    return _LastStep(T.nn.LSTM(28, 64, batch_first=True), T.nn.Linear(64, 10))
 
 
 def transformer(T):
     layer = T.nn.TransformerEncoderLayer(28, 4, 64, dropout=0.0, batch_first=True)
-    return _LastStep(T, layer, T.nn.Linear(28, 10))
+    return _LastStep(layer, T.nn.Linear(28, 10))
 
 
 MODELS = {

@@ -79,15 +79,9 @@ def _install():
     globals().update(names)
     _tensor._ops = _ModuleView(names)
     # The commonest operators call their op directly, saving a call per arithmetic op.
-    for dunder, name in (
-        ("__add__", "add"),
-        ("__sub__", "sub"),
-        ("__mul__", "mul"),
-        ("__truediv__", "div"),
-        ("__neg__", "neg"),
-    ):
+    for dunder, name in (("__sub__", "sub"), ("__truediv__", "div"), ("__neg__", "neg")):
         setattr(_tensor.Tensor, dunder, names[name])
-    for dunder, method in elementwise.OPERATORS_FAST.items():
+    for dunder, method in elementwise.OPERATORS_FAST.items():  # __add__, __mul__
         setattr(_tensor.Tensor, dunder, method)
 
 

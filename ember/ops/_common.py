@@ -3,6 +3,7 @@
 import numpy as np
 
 from ember import _dtype
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 
 __all__ = [
@@ -93,6 +94,5 @@ def check_broadcast(*operands):
 
 def not_implemented(kernel, x):
     """PyTorch's error for a kernel without an implementation for ``x``'s dtype."""
-    from ember.ops._inplace import _TORCH_NAME
 
-    return NotImplementedError(f"\"{kernel}\" not implemented for '{_TORCH_NAME[x.dtype]}'")
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{SCALAR_NAMES[x.dtype]}'")

@@ -12,6 +12,7 @@ CopySlices), and the view becomes a fresh view of the new base.
 import numpy as np
 
 from ember import _dtype
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.autograd.grad_mode import GRAD
@@ -35,8 +36,8 @@ def _check_result(x, result, name):
     rd, xd = result.dtype, x.dtype
     if rd is not xd and not _dtype.can_cast(rd, xd):
         raise RuntimeError(
-            f"{name}: result type {_TORCH_NAME[rd]} can't be cast to the desired output type "
-            f"{_TORCH_NAME[xd]}"
+            f"{name}: result type {SCALAR_NAMES[rd]} can't be cast to the desired output type "
+            f"{SCALAR_NAMES[xd]}"
         )
 
 
@@ -171,8 +172,8 @@ def write_out(result, out, name="op"):
         )
     if not _dtype.can_cast(result.dtype, out.dtype):
         raise RuntimeError(
-            f"result type {_TORCH_NAME[result.dtype]} can't be cast to the desired output type "
-            f"{_TORCH_NAME[out.dtype]}"
+            f"result type {SCALAR_NAMES[result.dtype]} can't be cast to the desired output type "
+            f"{SCALAR_NAMES[out.dtype]}"
         )
     if out._data.shape != result._data.shape:
         # PyTorch resizes an out= tensor of the wrong shape; ember does the same.
@@ -180,6 +181,3 @@ def write_out(result, out, name="op"):
     np.copyto(out._data, result._data, casting="unsafe")
     out._version.value += 1
     return out
-
-
-_TORCH_NAME = _dtype.SCALAR_NAMES  # one table for the project

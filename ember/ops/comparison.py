@@ -8,10 +8,11 @@ Operands are compared in their promoted dtype, as in PyTorch.
 import numpy as np
 
 from ember import _dtype
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import promote_arrays
 from ember.ops._common import check_broadcast
-from ember.ops._inplace import _TORCH_NAME, make_inplace, write_out
+from ember.ops._inplace import make_inplace, write_out
 
 __all__ = [
     "eq",
@@ -119,7 +120,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|``, elementwise (infinities equal only to
     themselves)."""
     if input.dtype is not other.dtype:
-        raise RuntimeError(f"{_TORCH_NAME[input.dtype]} did not match {_TORCH_NAME[other.dtype]}")
+        raise RuntimeError(f"{SCALAR_NAMES[input.dtype]} did not match {SCALAR_NAMES[other.dtype]}")
     if rtol < 0:
         raise RuntimeError(f"rtol must be greater than or equal to zero, but got {rtol}")
     if atol < 0:

@@ -93,7 +93,9 @@ class _Conv(Op):
         need_x, need_w, need_b = ctx.needs_input_grad
         geom, groups = ctx.geom, ctx.groups
         gx = _ConvTranspose.apply(grad, w, None, geom=geom, groups=groups) if need_x else None
-        gw = _ConvWeight.apply(x, grad, geom=geom, groups=groups, cols=ctx.cols) if need_w else None
+        # Released after use; a second backward (retain_graph) makes the columns again.
+        cols, ctx.cols = ctx.cols, None
+        gw = _ConvWeight.apply(x, grad, geom=geom, groups=groups, cols=cols) if need_w else None
         gb = _bias_grad(grad, len(geom.kernel)) if need_b else None
         return gx, gw, gb
 

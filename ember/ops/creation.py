@@ -12,6 +12,7 @@ import numpy as np
 
 from ember import _dtype
 from ember._device import as_device
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import Size, Tensor, make_tensor
 
 __all__ = [
@@ -224,9 +225,6 @@ def as_tensor(data, dtype=None, device=None):
     return make_tensor(_data_to_array(data, dtype or _infer_dtype(data)))
 
 
-_TORCH_NAMES = _dtype.SCALAR_NAMES  # one table for the project
-
-
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     """``obj`` as a tensor; shares memory with tensors and arrays unless a copy is needed or
     ``copy=True``; ``copy=False`` refuses to copy."""
@@ -237,8 +235,8 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
         if dtype is not None and t.dtype is not dtype:
             if copy is False:
                 raise ValueError(
-                    f"can't alias tensor with dtype '{_TORCH_NAMES[t.dtype]}' into dtype "
-                    f"'{_TORCH_NAMES[dtype]}'."
+                    f"can't alias tensor with dtype '{SCALAR_NAMES[t.dtype]}' into dtype "
+                    f"'{SCALAR_NAMES[dtype]}'."
                 )
             t = t.to(dtype)
         elif copy:

@@ -6,6 +6,7 @@ A 0-d input acts as 1-d (dim 0 or -1), as in PyTorch.
 import numpy as np
 
 from ember import _dtype
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.autograd.grad_mode import GRAD
@@ -233,9 +234,8 @@ def logcumsumexp(input, dim, *, out=None):
 
 
 def _torch_name(x):
-    from ember.ops._inplace import _TORCH_NAME
 
-    return _TORCH_NAME[x.dtype]
+    return SCALAR_NAMES[x.dtype]
 
 
 cumsum_ = make_inplace(cumsum)

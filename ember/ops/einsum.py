@@ -13,9 +13,9 @@ import string
 
 import numpy as np
 
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
-from ember.ops.linalg import _SCALAR_NAME
 
 __all__ = ["einsum"]
 
@@ -187,8 +187,8 @@ def einsum(equation, *operands):
     for x in operands[1:]:
         if x._data.dtype != first._data.dtype:
             raise RuntimeError(
-                f"expected scalar type {_SCALAR_NAME[first.dtype.name]} but found "
-                f"{_SCALAR_NAME[x.dtype.name]}"
+                f"expected scalar type {SCALAR_NAMES[first.dtype.name]} but found "
+                f"{SCALAR_NAMES[x.dtype.name]}"
             )
     sizes = _sizes(terms, operands)
     output = _output(rhs, terms, ellipsis)

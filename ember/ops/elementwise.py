@@ -12,10 +12,11 @@ import builtins
 import numpy as np
 
 from ember import _dtype
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import as_tensor_arg, check_broadcast, float_input, not_implemented
-from ember.ops._inplace import _TORCH_NAME, make_inplace, write_out
+from ember.ops._inplace import make_inplace, write_out
 
 __all__ = [
     "add",
@@ -516,7 +517,7 @@ def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
     if not isinstance(condition, Tensor) or condition._data.dtype is not _BOOL:
-        found = _TORCH_NAME.get(getattr(condition, "dtype", None), type(condition).__name__)
+        found = SCALAR_NAMES.get(getattr(condition, "dtype", None), type(condition).__name__)
         raise RuntimeError(
             f"where expected condition to be a boolean tensor, but got a tensor with dtype {found}"
         )
@@ -538,8 +539,8 @@ def where(condition, input=None, other=None, *, out=None):
 def _check_same_dtype(input, arg, argname):
     if isinstance(arg, Tensor) and arg.dtype is not input.dtype:
         raise RuntimeError(
-            f"expected dtype {_TORCH_NAME[input.dtype].lower()} for `{argname}` but got "
-            f"dtype {_TORCH_NAME[arg.dtype].lower()}"
+            f"expected dtype {SCALAR_NAMES[input.dtype].lower()} for `{argname}` but got "
+            f"dtype {SCALAR_NAMES[arg.dtype].lower()}"
         )
 
 

@@ -10,6 +10,7 @@ errors carry PyTorch's types and messages, and then handed to NumPy as they are.
 
 import numpy as np
 
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.autograd.grad_mode import GRAD
@@ -311,9 +312,8 @@ def index_put(input, indices, values, accumulate=False):
 
 
 def _name(dtype):
-    from ember.ops._inplace import _TORCH_NAME
 
-    return _TORCH_NAME.get(dtype, str(dtype))
+    return SCALAR_NAMES.get(dtype, str(dtype))
 
 
 # ---- masks ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ dtypes are an error.
 import numpy as np
 
 from ember import _dtype
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor
 from ember.autograd.function import Op
 from ember.ops._inplace import make_inplace, write_out
@@ -66,7 +67,6 @@ _CPP_NAME = {
     "uint8": "unsigned char",
     "bool": "bool",
 }
-_SCALAR_NAME = _dtype.SCALAR_NAMES  # one table for the project
 
 
 def _name(x):
@@ -159,7 +159,7 @@ def _check_mm(sa, sb, da, db):
 def _check_mv(sm, sv, dm, dv):
     """mv's checks on a matrix shape ``sm`` and a vector shape ``sv``."""
     if dm != dv:
-        m, v = _dtype_names(_SCALAR_NAME, dm, dv)
+        m, v = _dtype_names(SCALAR_NAMES, dm, dv)
         raise RuntimeError(
             f"addmv input tensors must have the same dtype, but got {v}, {m}, and {v}"
         )
@@ -197,7 +197,7 @@ def _check_dot(a, b):
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(
             "dot : expected both vectors to have same dtype, but found "
-            f"{_SCALAR_NAME[_name(a)]} and {_SCALAR_NAME[_name(b)]}"
+            f"{SCALAR_NAMES[_name(a)]} and {SCALAR_NAMES[_name(b)]}"
         )
     n, m = a._data.shape[0], b._data.shape[0]
     if n != m:
@@ -218,7 +218,7 @@ def _check_bmm(a, b, batch, k, b_batch, b_rows=None):
         )
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(
-            f"expected scalar type {_SCALAR_NAME[_name(a)]} but found {_SCALAR_NAME[_name(b)]}"
+            f"expected scalar type {SCALAR_NAMES[_name(a)]} but found {SCALAR_NAMES[_name(b)]}"
         )
     _check_no_bool(a._data.dtype, "bmm")
 
@@ -393,12 +393,12 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     if input._data.dtype != mat2._data.dtype:
         raise RuntimeError(
             "self and mat2 must have the same dtype, but got "
-            f"{_SCALAR_NAME[_name(input)]} and {_SCALAR_NAME[_name(mat2)]}"
+            f"{SCALAR_NAMES[_name(input)]} and {SCALAR_NAMES[_name(mat2)]}"
         )
     if mat1._data.dtype != mat2._data.dtype:
         raise RuntimeError(
             "mat1 and mat2 must have the same dtype, but got "
-            f"{_SCALAR_NAME[_name(mat1)]} and {_SCALAR_NAME[_name(mat2)]}"
+            f"{SCALAR_NAMES[_name(mat1)]} and {SCALAR_NAMES[_name(mat2)]}"
         )
     _check_mm(mat1._data.shape, mat2._data.shape, mat1._data.dtype, mat2._data.dtype)
     shape = (mat1._data.shape[0], mat2._data.shape[1])
@@ -413,7 +413,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
             f"vector + matrix @ vector expected, got {input._data.ndim}, {mat._data.ndim}, "
             f"{vec._data.ndim}"
         )
-    names = [_SCALAR_NAME[_name(x)] for x in (input, mat, vec)]
+    names = [SCALAR_NAMES[_name(x)] for x in (input, mat, vec)]
     if len(set(names)) > 1:
         raise RuntimeError(
             "addmv input tensors must have the same dtype, but got "
@@ -457,7 +457,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     if input._data.dtype != batch2._data.dtype:
         raise RuntimeError(
             "self and mat2 must have the same dtype, but got "
-            f"{_SCALAR_NAME[_name(input)]} and {_SCALAR_NAME[_name(batch2)]}"
+            f"{SCALAR_NAMES[_name(input)]} and {SCALAR_NAMES[_name(batch2)]}"
         )
     b, n, k = batch1._data.shape
     m = batch2._data.shape[2]

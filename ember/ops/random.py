@@ -19,11 +19,12 @@ import numpy as np
 
 from ember import _dtype
 from ember._device import as_device
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.autograd.grad_mode import GRAD
 from ember.ops._inplace import inplace
-from ember.ops.creation import _TORCH_NAMES, _emit, _leaf, _size, _size_args, zeros_like
+from ember.ops.creation import _emit, _leaf, _size, _size_args, zeros_like
 
 __all__ = [
     "Generator",
@@ -177,7 +178,7 @@ def set_rng_state(new_state):
 
 
 def _not_implemented(kernel, dt):
-    return NotImplementedError(f"\"{kernel}\" not implemented for '{_TORCH_NAMES[dt]}'")
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{SCALAR_NAMES[dt]}'")
 
 
 def _uniform(rng, shape, dt, low=0.0, high=1.0):
@@ -548,7 +549,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if not input.is_floating_point():
         raise RuntimeError(
             f"multinomial only supports floating-point dtypes for input, got: "
-            f"{_TORCH_NAMES[input.dtype]}"
+            f"{SCALAR_NAMES[input.dtype]}"
         )
     if input.dim() not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")

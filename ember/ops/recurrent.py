@@ -16,12 +16,9 @@ from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.autograd.grad_mode import GRAD
 from ember.ops.joining import cat
+from ember.ops.unary_math import sigmoid_kernel
 
 __all__ = ["lstm_cell", "gru_cell"]
-
-
-def _sigmoid(x):
-    return 0.5 * np.tanh(0.5 * x) + 0.5  # as ember's sigmoid: no overflow for large |x|
 
 
 class LSTMCellUpdate(Op):
@@ -31,7 +28,7 @@ class LSTMCellUpdate(Op):
     def forward(ctx, gates, c):
         h = c.shape[-1]
         i, f, g, o = (gates[..., k * h : (k + 1) * h] for k in range(4))
-        si, sf, so, tg = _sigmoid(i), _sigmoid(f), _sigmoid(o), np.tanh(g)
+        si, sf, so, tg = sigmoid_kernel(i), sigmoid_kernel(f), sigmoid_kernel(o), np.tanh(g)
         c_new = sf * c + si * tg
         tc = np.tanh(c_new)
         ctx.activations = (si, sf, so, tg, tc)
@@ -92,7 +89,7 @@ class GRUCellUpdate(Op):
         n_h = h.shape[-1]
         xr, xz, xn = (x_proj[..., k * n_h : (k + 1) * n_h] for k in range(3))
         hr, hz, hn = (h_proj[..., k * n_h : (k + 1) * n_h] for k in range(3))
-        r, z = _sigmoid(xr + hr), _sigmoid(xz + hz)
+        r, z = sigmoid_kernel(xr + hr), sigmoid_kernel(xz + hz)
         n = np.tanh(xn + r * hn)
         ctx.activations = (r, z, n, hn)
         return ((1 - z) * n + z * h).astype(h.dtype, copy=False)

@@ -11,10 +11,11 @@ import warnings
 import numpy as np
 
 from ember import _dtype
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import float_input, wrap_dims
-from ember.ops._inplace import _TORCH_NAME, write_out
+from ember.ops._inplace import write_out
 from ember.ops.cumulative import accumulation_dtype, products_of_others
 from ember.ops.elementwise import where
 from ember.ops.extrema import reduce_dims
@@ -121,7 +122,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if not input.dtype.is_floating_point:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {_TORCH_NAME[input.dtype]}"
+            f"or complex dtype. Got: {SCALAR_NAMES[input.dtype]}"
         )
     dims = reduce_dims(dim, input._data.ndim)
     return write_out(Mean.apply(input, dims=dims, keepdim=keepdim), out, "mean")
@@ -403,7 +404,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if input._data.dtype.kind != "f":
         raise RuntimeError(
             "nanmean(): expected input to have floating point or complex dtype but got "
-            f"{_TORCH_NAME[input.dtype]}"
+            f"{SCALAR_NAMES[input.dtype]}"
         )
     dims = reduce_dims(dim, input._data.ndim)
     present = np.sum(~np.isnan(input._data), axis=dims, keepdims=keepdim)

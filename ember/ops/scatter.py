@@ -7,11 +7,12 @@ and friends are ``IndexPut``. So every gradient here is itself differentiable.
 
 import numpy as np
 
+from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import wrap_dim
 from ember.ops._index_ops import Index, IndexPut
-from ember.ops._inplace import _TORCH_NAME, make_inplace, write_out
+from ember.ops._inplace import make_inplace, write_out
 from ember.ops.elementwise import where
 
 __all__ = [
@@ -29,7 +30,7 @@ TENSOR_METHODS = tuple(__all__)
 
 
 def _name(dtype):
-    return _TORCH_NAME.get(dtype, str(dtype))
+    return SCALAR_NAMES.get(dtype, str(dtype))
 
 
 def _check_index(index, name, kinds="iu"):

@@ -280,12 +280,17 @@ class Tanh(Op):
         return grad * (1 - y * y)
 
 
+def sigmoid_kernel(x):
+    """sigmoid of an array, in its dtype. Written with tanh so large |x| neither overflows nor
+    loses precision."""
+    return (0.5 * np.tanh(0.5 * x) + 0.5).astype(x.dtype, copy=False)
+
+
 class Sigmoid(Op):
     save_output = True
 
     def forward(ctx, x):
-        # Written with tanh so large |x| neither overflows nor loses precision.
-        return (0.5 * np.tanh(0.5 * x) + 0.5).astype(x.dtype, copy=False)
+        return sigmoid_kernel(x)
 
     def backward(ctx, grad):
         y = ctx.output
