@@ -47,9 +47,7 @@ def assert_close(
     a64 = a.astype(np.float64) if a.dtype.kind in "fc" or str(a.dtype) == "bfloat16" else a
     e64 = e.astype(np.float64) if e.dtype.kind in "fc" or str(e.dtype) == "bfloat16" else e
     if a64.dtype.kind in "fc":
-        ok = np.isclose(a64, e64, rtol=rtol, atol=atol, equal_nan=True)
-        if not equal_nan:
-            ok &= ~(np.isnan(a64) ^ np.isnan(e64))
+        ok = np.isclose(a64, e64, rtol=rtol, atol=atol, equal_nan=equal_nan)
     else:
         ok = a64 == e64
     if not np.all(ok):
