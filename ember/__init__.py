@@ -4,7 +4,7 @@
 from ember import autograd, ops
 
 # isort: split
-from ember import linalg, nn, optim, return_types, special
+from ember import linalg, nn, optim, return_types, special, utils
 from ember._device import device
 from ember._dtype import (
     bfloat16,
