@@ -192,8 +192,14 @@ class Op(Node):
     - ``promote``: cast tensor inputs to PyTorch's result dtype before forward.
     - ``is_view``: the output shares memory (and the version counter) with input 0.
     - ``non_differentiable``: indices of outputs that never get a gradient (argmax indices).
+    - ``differentiable = False``: a kernel with no gradient at all (comparisons, predicates):
+      it goes through the same choke point but never records a node.
+
+    ``ctx.xp`` inside ``forward`` is the array module of the inputs (see ember/_backend).
     """
 
+    xp = np
+    differentiable = True
     save_inputs = False
     save_output = False
     promote = False
@@ -224,7 +230,7 @@ class Op(Node):
             out = cls.forward(ctx, inputs[0]._data)  # one tensor: nothing to promote
         else:
             out = _forward_general(cls, ctx, inputs, params)
-        if GRAD.enabled:
+        if GRAD.enabled and cls.differentiable:
             for x in inputs:
                 if isinstance(x, Tensor) and x._requires_grad:
                     return ctx._record(out, inputs, params)
