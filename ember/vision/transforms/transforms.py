@@ -1,0 +1,88 @@
+"""``ember.vision.transforms.transforms``: the transform classes, as torchvision's module of the
+same name holds them."""
+
+from ember.vision.transforms._color import (
+    ColorJitter,
+    GaussianBlur,
+    Grayscale,
+    RandomAdjustSharpness,
+    RandomAutocontrast,
+    RandomEqualize,
+    RandomErasing,
+    RandomGrayscale,
+    RandomInvert,
+    RandomPosterize,
+    RandomSolarize,
+)
+from ember.vision.transforms._containers import (
+    Compose,
+    Lambda,
+    RandomApply,
+    RandomChoice,
+    RandomOrder,
+    RandomTransforms,
+)
+from ember.vision.transforms._conversion import (
+    ConvertImageDtype,
+    LinearTransformation,
+    Normalize,
+    PILToTensor,
+    ToPILImage,
+    ToTensor,
+)
+from ember.vision.transforms._elastic import ElasticTransform
+from ember.vision.transforms._geometry import (
+    CenterCrop,
+    FiveCrop,
+    Pad,
+    RandomAffine,
+    RandomCrop,
+    RandomHorizontalFlip,
+    RandomPerspective,
+    RandomResizedCrop,
+    RandomRotation,
+    RandomVerticalFlip,
+    Resize,
+    TenCrop,
+)
+from ember.vision.transforms._modes import InterpolationMode
+
+__all__ = [
+    "CenterCrop",
+    "ColorJitter",
+    "Compose",
+    "ConvertImageDtype",
+    "ElasticTransform",
+    "FiveCrop",
+    "GaussianBlur",
+    "Grayscale",
+    "InterpolationMode",
+    "Lambda",
+    "LinearTransformation",
+    "Normalize",
+    "PILToTensor",
+    "Pad",
+    "RandomAdjustSharpness",
+    "RandomAffine",
+    "RandomApply",
+    "RandomAutocontrast",
+    "RandomChoice",
+    "RandomCrop",
+    "RandomEqualize",
+    "RandomErasing",
+    "RandomGrayscale",
+    "RandomHorizontalFlip",
+    "RandomInvert",
+    "RandomOrder",
+    "RandomPerspective",
+    "RandomPosterize",
+    "RandomResizedCrop",
+    "RandomRotation",
+    "RandomSolarize",
+    "RandomTransforms",
+    "RandomVerticalFlip",
+    "Resize",
+    "TenCrop",
+    "ToPILImage",
+    "ToTensor",
+]
