@@ -11,9 +11,12 @@ import os
 import pickle
 import secrets
 import struct
+import zlib
 
 import numpy as np
 
+from ember._backend import to_host
+from ember.serialization._location import restore_location
 from ember.serialization._pickling import (
     CheckpointPickler,
     LoadedStorage,
@@ -45,8 +48,9 @@ def _write_checkpoint(obj, out, prefix):
     writer.add(f"{prefix}/.format_version", b"1")
     writer.add(f"{prefix}/.storage_alignment", b"64")
     writer.add(f"{prefix}/byteorder", b"little")
-    for key, root in storages.records:
-        writer.add(f"{prefix}/data/{key}", root.reshape(-1).view(np.uint8).data)
+    for key, root, _ in storages.records:
+        host = to_host(root)  # a device storage is copied to host memory here, once
+        writer.add(f"{prefix}/data/{key}", host.reshape(-1).view(np.uint8).data)
     writer.add(f"{prefix}/version", b"3\n")
     serial = "".join(secrets.choice("0123456789") for _ in range(40))
     writer.add(f"{prefix}/.data/serialization_id", serial.encode("ascii"))
@@ -96,9 +100,17 @@ def _read_source(f, mmap):
             if mmap:
                 return memoryview(_mmap.mmap(fh.fileno(), 0, access=_mmap.ACCESS_COPY))
             return memoryview(fh.read())
-    if mmap:
-        raise ValueError("ember.load: mmap=True needs a file path")
     return memoryview(f.read())
+
+
+def _source_name(f):
+    """How errors name what ``load`` was reading: the path, or the file object's name."""
+    if isinstance(f, (str, os.PathLike)):
+        return repr(os.fspath(f))
+    name = getattr(f, "name", None)
+    if isinstance(name, (str, bytes, os.PathLike)):
+        return repr(os.fspath(name))
+    return f"<{type(f).__name__} object>"
 
 
 def load(
@@ -108,9 +120,37 @@ def load(
 
     ``weights_only=True`` (the default) refuses any pickled global outside the allowlist;
     ``weights_only=False`` can run arbitrary code from the file: use it only on trusted files.
-    ``mmap=True`` maps the file copy-on-write instead of reading it.
+    ``mmap=True`` maps the file copy-on-write instead of reading it. ``map_location`` is
+    PyTorch's: None, a string, a device, a dict of locations or a callable.
+    Every error names the file being read.
     """
-    buf = _read_source(f, mmap)
+    restore = restore_location(map_location)
+    if mmap and not isinstance(f, (str, os.PathLike)):
+        raise ValueError("ember.load: mmap=True needs a file path")
+    try:
+        return _load_checkpoint(_read_source(f, mmap), restore, weights_only, mmap)
+    except (RuntimeError, pickle.UnpicklingError) as e:
+        if type(e) not in (RuntimeError, pickle.UnpicklingError):
+            e.add_note(f"ember.load: while reading {_source_name(f)}")
+            raise
+        message = str(e).removeprefix("ember.load: ")
+        error = type(e)(f"ember.load: error reading {_source_name(f)}: {message}")
+        raise error.with_traceback(e.__traceback__) from None
+    except (EOFError, ValueError, struct.error, IndexError, UnicodeDecodeError, zlib.error) as e:
+        # Malformed bytes surface as these from the zip and pickle layers; with
+        # weights_only=False the file's own classes may raise them too, and are left alone.
+        if not weights_only:
+            e.add_note(f"ember.load: while reading {_source_name(f)}")
+            raise
+        raise RuntimeError(
+            f"ember.load: error reading {_source_name(f)}: corrupt file ({type(e).__name__}: {e})"
+        ) from e
+    except Exception as e:
+        e.add_note(f"ember.load: while reading {_source_name(f)}")
+        raise
+
+
+def _load_checkpoint(buf, restore, weights_only, mmap):
     head = bytes(buf[:16])
     if head.startswith(_LEGACY_MAGIC):
         raise RuntimeError(
@@ -135,7 +175,7 @@ def load(
     swap = order is not None and bytes(record_bytes(buf, order)).strip() == b"big"
     loaded = {}
 
-    def load_storage(key, storage_type, numel):
+    def load_storage(key, storage_type, numel, location):
         storage = loaded.get(key)
         if storage is not None:
             return storage
@@ -151,15 +191,12 @@ def load(
         raw = record_bytes(buf, rec, allow_deflate=not mmap)
         if not mmap:
             raw = bytearray(raw)  # own the bytes: tensors are writable and outlive the file
-        storage = loaded[key] = LoadedStorage(raw, storage_type, swap)
+        storage = LoadedStorage(raw, storage_type, swap)
+        storage.location = restore(storage, location)
+        loaded[key] = storage
         return storage
 
     data = bytes(record_bytes(buf, records[data_name]))
     if data[:2] != b"\x80\x02":
         raise RuntimeError("ember.load: data.pkl is not a protocol-2 pickle")
-    try:
-        return RestrictedUnpickler(io.BytesIO(data), load_storage, weights_only).load()
-    except pickle.UnpicklingError:
-        raise
-    except (EOFError, ValueError, struct.error) as e:
-        raise RuntimeError(f"ember.load: corrupt data.pkl ({e})") from e
+    return RestrictedUnpickler(io.BytesIO(data), load_storage, weights_only).load()

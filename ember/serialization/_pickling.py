@@ -15,6 +15,7 @@ import ml_dtypes
 import numpy as np
 
 from ember import _dtype
+from ember._backend import array_module, canonical_device, device_of, to_device
 from ember._device import device
 from ember._tensor import Size, Tensor, make_tensor
 
@@ -57,21 +58,41 @@ _STORAGE_GLOBALS = {d: TorchGlobal("torch", cls) for d, cls in _STORAGE_CLASS.it
 _DTYPE_GLOBALS = {d.name: TorchGlobal("torch", d.name) for d in _dtype.ALL_DTYPES}
 
 
+def address(array):
+    """The address of ``array``'s first element: host arrays (NumPy and its subclasses) by the
+    array interface, device arrays (CuPy) by their memory pointer."""
+    interface = getattr(array, "__array_interface__", None)
+    return interface["data"][0] if interface is not None else array.data.ptr
+
+
+def storage_root(array):
+    """The array that owns ``array``'s memory (the end of its chain of bases)."""
+    root = array
+    while isinstance(root.base, (np.ndarray, type(array))):
+        root = root.base
+    return root
+
+
+def storage_location(array):
+    """Where a storage lives, as a checkpoint names it: ``'cpu'``, ``'cuda:0'``..."""
+    where = device_of(array)
+    return "cpu" if where.type == "cpu" else f"{where.type}:{where.index or 0}"
+
+
 class _Storages:
     """The storages met while pickling, keyed in order of first appearance."""
 
     def __init__(self):
-        self.roots = {}  # id(root array) -> (key, root); the root is kept alive while saving
-        self.records = []  # (key, root array)
+        self.roots = {}  # id(root array) -> (key, root, location); the root is kept alive
+        self.records = []  # (key, root array, location)
 
     def storage_of(self, array):
-        """(key, root array, offset, strides) of ``array``'s storage, in elements. ``array``
-        shares its base's storage when the base is one C-contiguous native buffer of the same
-        dtype and the strides fit it (../shared/docs/pth-format.md, section 6); otherwise the
-        storage is a contiguous copy."""
-        root = array
-        while isinstance(root.base, np.ndarray):
-            root = root.base
+        """(key, root array, location, offset, strides) of ``array``'s storage, in elements.
+        ``array`` shares its base's storage when the base is one C-contiguous native buffer of
+        the same dtype and the strides fit it (../shared/docs/pth-format.md, section 6);
+        otherwise the storage is a contiguous copy."""
+        location = storage_location(array)
+        root = storage_root(array)
         item = array.itemsize
         shareable = (
             root.dtype == array.dtype
@@ -80,24 +101,29 @@ class _Storages:
             and all(s >= 0 and s % item == 0 for s in array.strides)
         )
         if not shareable:
-            array = np.array(array, dtype=array.dtype.newbyteorder("="), order="C", copy=True)
+            if type(array) is np.ndarray:
+                native = array.dtype.newbyteorder("=")
+                array = np.array(array, dtype=native, order="C", copy=True)
+            else:
+                array = array_module(array).array(array, order="C", copy=True)
             root = array
         entry = self.roots.get(id(root))
         if entry is None:
             key = str(len(self.records))
-            entry = self.roots[id(root)] = (key, root)
+            entry = self.roots[id(root)] = (key, root, location)
             self.records.append(entry)
-        start = array.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+        start = address(array) - address(root)
         strides = tuple(s // item for s in array.strides)
-        return entry[0], root, start // item, strides
+        return entry[0], root, entry[2], start // item, strides
 
 
 class _StorageRef:
     """What a tensor's storage pickles as: a persistent id."""
 
-    def __init__(self, key, root):
+    def __init__(self, key, root, location):
         self.key = key
         self.root = root
+        self.location = location
 
 
 class CheckpointPickler(pickle._Pickler):
@@ -112,7 +138,7 @@ class CheckpointPickler(pickle._Pickler):
     def persistent_id(self, obj):
         if type(obj) is _StorageRef:
             dt = str(obj.root.dtype) if obj.root.dtype != ml_dtypes.bfloat16 else "bfloat16"
-            return ("storage", _STORAGE_GLOBALS[dt], obj.key, "cpu", obj.root.size)
+            return ("storage", _STORAGE_GLOBALS[dt], obj.key, obj.location, obj.root.size)
         return None
 
     def reducer_override(self, obj):
@@ -134,9 +160,9 @@ class CheckpointPickler(pickle._Pickler):
 
     def _reduce_tensor(self, t):
         array = t._data
-        key, root, offset, strides = self.storages.storage_of(array)
+        key, root, location, offset, strides = self.storages.storage_of(array)
         args = (
-            _StorageRef(key, root),
+            _StorageRef(key, root, location),
             offset,
             tuple(array.shape),
             strides,
@@ -186,22 +212,48 @@ _UNTYPED = _StorageType("UntypedStorage", None)
 
 
 class LoadedStorage:
-    """One storage's bytes from the archive; typed views are made (and byte-swapped) once."""
+    """One storage's bytes from the archive; typed views are made (and byte-swapped) once.
 
-    def __init__(self, raw, storage_type, swap):
+    ``location`` is the device its tensors are moved to (``map_location``'s answer); a
+    ``map_location`` callable receives the storage on the CPU and may return ``storage.cuda(i)``.
+    """
+
+    def __init__(self, raw, storage_type, swap, location="cpu"):
         self.raw = raw
         self.storage_type = storage_type
         self.swap = swap
+        self.location = location
         self.views = {}
 
+    def _moved(self, location):
+        other = LoadedStorage(self.raw, self.storage_type, self.swap, location)
+        other.views = self.views
+        return other
+
+    def cpu(self):
+        """This storage, restored to the CPU."""
+        return self._moved("cpu")
+
+    def cuda(self, device=None, non_blocking=False):
+        """This storage, restored to CUDA device ``device`` (default 0)."""
+        index = 0 if device is None else int(str(device).rpartition(":")[2] or 0)
+        return self._moved(f"cuda:{index}")
+
+    def nbytes(self):
+        """Size of the storage in bytes."""
+        return len(self.raw)
+
     def typed(self, np_dtype):
-        view = self.views.get(np_dtype)
+        """The storage as a flat array of ``np_dtype``, on the storage's ``location``."""
+        view = self.views.get((np_dtype, self.location))
         if view is None:
             n = len(self.raw) // np_dtype.itemsize
             view = np.frombuffer(self.raw, dtype=np_dtype, count=n)
             if self.swap and np_dtype.itemsize > 1:
                 view = view.byteswap()
-            self.views[np_dtype] = view
+            if self.location != "cpu":
+                view = to_device(view, canonical_device(device(self.location)))
+            self.views[(np_dtype, self.location)] = view
         return view
 
 
@@ -227,10 +279,13 @@ def _view(storage, np_dtype, offset, size, stride):
     typed = storage.typed(np_dtype)
     _check_geometry(typed.size, offset, size, stride, "_rebuild_tensor")
     item = np_dtype.itemsize
+    strides = tuple(s * item for s in stride)
+    if type(typed) is np.ndarray:
+        base = typed[offset:] if typed.size else typed
+        return np.lib.stride_tricks.as_strided(base, shape=size, strides=strides, writeable=True)
+    # On a device: a view of the storage moved there once, so tensors sharing it still do.
     base = typed[offset:] if typed.size else typed
-    return np.lib.stride_tricks.as_strided(
-        base, shape=size, strides=tuple(s * item for s in stride), writeable=True
-    )
+    return array_module(typed).lib.stride_tricks.as_strided(base, shape=size, strides=strides)
 
 
 def _finish(array, requires_grad, metadata):
@@ -367,10 +422,10 @@ class RestrictedUnpickler(pickle.Unpickler):
         if isinstance(pid, tuple) and pid and pid[0] in ("storage", b"storage"):
             if len(pid) != 5:
                 raise pickle.UnpicklingError(f"ember.load: malformed storage id {pid!r}")
-            _, storage_type, key, _location, numel = pid
+            _, storage_type, key, location, numel = pid
             if not isinstance(storage_type, _StorageType):
                 raise pickle.UnpicklingError(f"ember.load: unknown storage class {storage_type!r}")
             if isinstance(key, bytes):
                 key = key.decode("ascii")
-            return self.storage_loader(str(key), storage_type, int(numel))
+            return self.storage_loader(str(key), storage_type, int(numel), location)
         raise pickle.UnpicklingError(f"ember.load: unsupported persistent id {pid!r}")

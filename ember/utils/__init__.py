@@ -3,8 +3,9 @@
 import importlib
 
 from ember.utils import data
+from ember.utils._summary import summary
 
-__all__ = ["data"]
+__all__ = ["data", "summary"]
 
 # Submodules that pull in more than ``utils.data`` load on first use, as attributes
 # (``ember.utils.tensorboard``) or by import (``from ember.utils.tensorboard import ...``).
