@@ -2,7 +2,8 @@
 
 Files written by ember load in PyTorch with ``torch.load(weights_only=True)`` and vice versa.
 ``load`` is safe by default: ``weights_only=True`` resolves globals only through an allowlist
-of tensors, containers and dtypes (see ember/serialization/_pickling.py).
+of tensors, containers and dtypes (see ember/serialization/_pickling.py), which
+``add_safe_globals`` and ``safe_globals`` extend as in ``torch.serialization``.
 """
 
 import io
@@ -16,16 +17,33 @@ import zlib
 import numpy as np
 
 from ember._backend import to_host
+from ember.serialization._atomic import write_atomically
 from ember.serialization._location import restore_location
+from ember.serialization._pickle_globals import globals_in_pickle
 from ember.serialization._pickling import (
     CheckpointPickler,
     LoadedStorage,
     RestrictedUnpickler,
     _Storages,
+    is_safe_global,
+)
+from ember.serialization._safe_globals import (
+    add_safe_globals,
+    clear_safe_globals,
+    get_safe_globals,
+    safe_globals,
 )
 from ember.serialization._zipfile import ArchiveWriter, read_archive, record_bytes
 
-__all__ = ["save", "load"]
+__all__ = [
+    "save",
+    "load",
+    "add_safe_globals",
+    "clear_safe_globals",
+    "get_safe_globals",
+    "get_unsafe_globals_in_checkpoint",
+    "safe_globals",
+]
 
 _LEGACY_MAGIC = bytes.fromhex("80028a0a6cfc9c46f9206aa85019")
 
@@ -39,10 +57,10 @@ def _prefix(f):
     return "archive"
 
 
-def _write_checkpoint(obj, out, prefix):
+def _write_checkpoint(obj, out, prefix, protocol):
     storages = _Storages()
     data = io.BytesIO()
-    CheckpointPickler(data, storages).dump(obj)
+    CheckpointPickler(data, storages, protocol).dump(obj)
     writer = ArchiveWriter(out)
     writer.add(f"{prefix}/data.pkl", data.getvalue())
     writer.add(f"{prefix}/.format_version", b"1")
@@ -67,29 +85,26 @@ def save(
 ):
     """Save ``obj`` (tensors, state_dicts, modules...) in PyTorch's zip checkpoint format.
 
-    A path is written atomically: to a temporary file beside it, then renamed into place.
+    A path is written atomically: to a temporary file beside it, then renamed into place,
+    keeping the file's permission bits and writing through a symlink to its target; temporary
+    files of earlier saves that were killed midway are removed.
+
+    Differences from PyTorch: ``pickle_protocol`` 0 and 1 are refused (2 to 5 are written).
     """
-    if pickle_protocol != 2:
-        raise ValueError("ember.save writes pickle protocol 2, as torch.save does")
+    if not isinstance(pickle_protocol, int) or not 2 <= pickle_protocol <= pickle.HIGHEST_PROTOCOL:
+        raise ValueError(
+            f"ember.save: pickle_protocol must be 2 to {pickle.HIGHEST_PROTOCOL}, got "
+            f"{pickle_protocol!r}"
+        )
     if not _use_new_zipfile_serialization:
         raise ValueError(
             "ember.save writes only the zip format (the legacy format is not supported)"
         )
     prefix = _prefix(f)
     if not isinstance(f, (str, os.PathLike)):
-        _write_checkpoint(obj, f, prefix)
+        _write_checkpoint(obj, f, prefix, pickle_protocol)
         return
-    path = os.fspath(f)
-    tmp = f"{path}.tmp-{secrets.token_hex(4)}"
-    try:
-        with open(tmp, "wb") as out:
-            _write_checkpoint(obj, out, prefix)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    write_atomically(f, lambda out: _write_checkpoint(obj, out, prefix, pickle_protocol))
 
 
 def _read_source(f, mmap):
@@ -118,8 +133,13 @@ def load(
 ):
     """Load an object saved by ``ember.save`` or ``torch.save``.
 
-    ``weights_only=True`` (the default) refuses any pickled global outside the allowlist;
-    ``weights_only=False`` can run arbitrary code from the file: use it only on trusted files.
+    ``weights_only=True`` (the default) refuses any pickled global outside the allowlist and the
+    globals added with ``add_safe_globals`` / ``safe_globals``.
+
+    .. warning:: ``weights_only=False`` unpickles the file with a plain unpickler, as PyTorch
+       does: the file can run arbitrary code (``os.system``, ``builtins.exec``...). Use it only
+       on files you trust. ``torch.*`` globals it names resolve to ember's counterparts.
+
     ``mmap=True`` maps the file copy-on-write instead of reading it. ``map_location`` is
     PyTorch's: None, a string, a device, a dict of locations or a callable.
     Every error names the file being read.
@@ -150,7 +170,9 @@ def load(
         raise
 
 
-def _load_checkpoint(buf, restore, weights_only, mmap):
+def _open_archive(buf):
+    """The zip records of a checkpoint and the prefix of its data.pkl, after checking that the
+    bytes are a checkpoint (not a legacy file, not TorchScript)."""
     head = bytes(buf[:16])
     if head.startswith(_LEGACY_MAGIC):
         raise RuntimeError(
@@ -171,6 +193,27 @@ def _load_checkpoint(buf, restore, weights_only, mmap):
     prefix = data_name[: -len("data.pkl")]
     if f"{prefix}version" not in records and f"{prefix}.data/version" not in records:
         raise RuntimeError("ember.load: archive has no version record")
+    return records, prefix
+
+
+def get_unsafe_globals_in_checkpoint(f):
+    """Returns the ``module.name`` strings of the globals in a checkpoint that a
+    ``weights_only`` load would refuse (neither allowlisted by ember nor added with
+    ``add_safe_globals``). The pickle is read without being run, so globals that only
+    unpickling would bring in are not listed."""
+    buf = _read_source(f, mmap=False)
+    try:
+        records, prefix = _open_archive(buf)
+    except RuntimeError as e:
+        raise ValueError(f"Expected input to be a checkpoint returned by torch.save: {e}") from e
+    data = bytes(record_bytes(buf, records[f"{prefix}data.pkl"]))
+    found = globals_in_pickle(data)
+    return sorted(f"{module}.{name}" for module, name in found if not is_safe_global(module, name))
+
+
+def _load_checkpoint(buf, restore, weights_only, mmap):
+    records, prefix = _open_archive(buf)
+    data_name = f"{prefix}data.pkl"
     order = records.get(f"{prefix}byteorder")
     swap = order is not None and bytes(record_bytes(buf, order)).strip() == b"big"
     loaded = {}
@@ -197,6 +240,4 @@ def _load_checkpoint(buf, restore, weights_only, mmap):
         return storage
 
     data = bytes(record_bytes(buf, records[data_name]))
-    if data[:2] != b"\x80\x02":
-        raise RuntimeError("ember.load: data.pkl is not a protocol-2 pickle")
     return RestrictedUnpickler(io.BytesIO(data), load_storage, weights_only).load()

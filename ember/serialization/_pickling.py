@@ -9,7 +9,6 @@ refuses every other global unless the caller opted out of ``weights_only``.
 
 import collections
 import pickle
-import sys
 
 import ml_dtypes
 import numpy as np
@@ -18,6 +17,7 @@ from ember import _dtype
 from ember._backend import array_module, canonical_device, device_of, to_device
 from ember._device import device
 from ember._tensor import Size, Tensor, make_tensor
+from ember.serialization._safe_globals import user_allowed_globals
 
 __all__ = ["CheckpointPickler", "RestrictedUnpickler"]
 
@@ -127,12 +127,13 @@ class _StorageRef:
 
 
 class CheckpointPickler(pickle._Pickler):
-    """A protocol-2 pickler that writes tensors, dtypes, Size and device as PyTorch does."""
+    """A pickler (protocol 2 by default, as torch.save) that writes tensors, dtypes, Size and
+    device as PyTorch does."""
 
     dispatch = pickle._Pickler.dispatch.copy()
 
-    def __init__(self, file, storages):
-        super().__init__(file, protocol=2)
+    def __init__(self, file, storages, protocol=2):
+        super().__init__(file, protocol=protocol)
         self.storages = storages
 
     def persistent_id(self, obj):
@@ -387,12 +388,45 @@ def _parameter_class():
 
 
 ALLOWED = _allowlist()
-_ALWAYS_REFUSED = {"os", "sys", "posix", "nt", "subprocess", "builtins.eval"}
+# As torch's weights_only unpickler: these modules are refused even when a user allowlists
+# one of their globals.
+_BLOCKED_MODULES = ("sys", "os", "posix", "nt")
+
+
+def _ember_path(module):
+    """``torch.x.y`` -> ``ember.x.y``: where ember keeps its counterpart of a torch global."""
+    if module == "torch" or module.startswith("torch."):
+        return "ember" + module[len("torch") :]
+    return module
+
+
+def _ember_global(module, name):
+    """ember's implementation of an allowlisted global, or None."""
+    if (module, name) == ("torch.nn.parameter", "Parameter"):
+        return _parameter_class()
+    return ALLOWED.get((module, name))
+
+
+def _user_global(module, name):
+    """The global the user allowlisted under this name (or under ember's path), or None."""
+    user = user_allowed_globals()
+    found = user.get(f"{module}.{name}")
+    return found if found is not None else user.get(f"{_ember_path(module)}.{name}")
+
+
+def is_safe_global(module, name):
+    """Whether a ``weights_only`` load admits the global ``module.name``."""
+    if module == "__builtin__":
+        module = "builtins"
+    if _ember_global(module, name) is not None:
+        return True
+    return module not in _BLOCKED_MODULES and _user_global(module, name) is not None
 
 
 class RestrictedUnpickler(pickle.Unpickler):
-    """Resolves globals only through ember's allowlist (``weights_only=True``), or, when the
-    caller opts out, imports ember's counterpart of a ``torch.*`` name and other modules."""
+    """Resolves globals only through ember's allowlist and the user's ``add_safe_globals``
+    (``weights_only=True``), or, when the caller opts out, as a plain unpickler that maps
+    ``torch.*`` names to ember's counterparts (as PyTorch's ``weights_only=False``)."""
 
     def __init__(self, file, storage_loader, weights_only):
         super().__init__(file)
@@ -402,21 +436,40 @@ class RestrictedUnpickler(pickle.Unpickler):
     def find_class(self, module, name):
         if module == "__builtin__":  # torch writes Python 2 names in protocol 2
             module = "builtins"
-        if (module, name) == ("torch.nn.parameter", "Parameter"):
-            return _parameter_class()
-        found = ALLOWED.get((module, name))
+        found = _ember_global(module, name)
         if found is not None:
             return found
-        if self.weights_only or module.split(".")[0] in _ALWAYS_REFUSED:
+        if not self.weights_only:
+            return self._find_any_global(module, name)
+        if module in _BLOCKED_MODULES:
             raise pickle.UnpicklingError(
-                f"ember.load: weights_only load refused the global {module}.{name}: it is not "
-                "in the allowlist of tensors, containers and dtypes. Load with "
-                "weights_only=False only if you trust the file (it can run arbitrary code)."
+                f"ember.load: weights_only load refused the global {module}.{name}: its module "
+                f"{module} is blocked."
             )
-        if module == "torch" or module.startswith("torch."):
-            module = "ember" + module[len("torch") :]
-        __import__(module)
-        return getattr(sys.modules[module], name)
+        found = _user_global(module, name)
+        if found is not None:
+            return found
+        # Name it as the user would write it: builtins unqualified, torch paths as ember's.
+        shown = name if module == "builtins" else f"{_ember_path(module)}.{name}"
+        raise pickle.UnpicklingError(
+            f"ember.load: weights_only load refused the global {module}.{name}: it is not in the "
+            "allowlist of tensors, containers and dtypes. If you trust this class/function, use "
+            f"`ember.serialization.add_safe_globals([{shown}])` or the "
+            f"`ember.serialization.safe_globals([{shown}])` context manager to allowlist it, or "
+            "load with weights_only=False (only for a trusted file: it can run arbitrary code)."
+        )
+
+    def _find_any_global(self, module, name):
+        mapped = _ember_path(module)
+        try:
+            return super().find_class(mapped, name)
+        except (ImportError, AttributeError) as e:
+            if mapped == module:
+                raise
+            raise pickle.UnpicklingError(
+                f"ember.load: the checkpoint names {module}.{name}, which ember does not provide "
+                f"(looked for {mapped}.{name}: {e})"
+            ) from None
 
     def persistent_load(self, pid):
         if isinstance(pid, tuple) and pid and pid[0] in ("storage", b"storage"):

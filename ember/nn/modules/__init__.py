@@ -77,6 +77,7 @@ from ember.nn.modules.sparse import Embedding, EmbeddingBag
 # isort: split
 # ---- conv, pooling, normalization, padding, upsampling, pixelshuffle, fold (nn-B) ----
 from ember.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
+from ember.nn.modules.channelshuffle import ChannelShuffle
 from ember.nn.modules.conv import (
     Conv1d,
     Conv2d,
@@ -105,7 +106,7 @@ from ember.nn.modules.padding import (
     ZeroPad2d,
     ZeroPad3d,
 )
-from ember.nn.modules.pixelshuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
+from ember.nn.modules.pixelshuffle import PixelShuffle, PixelUnshuffle
 from ember.nn.modules.pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -130,7 +131,7 @@ from ember.nn.modules.upsampling import Upsample, UpsamplingBilinear2d, Upsampli
 
 # isort: split
 # ---- rnn, transformer (nn-C) ----
-from ember.nn.modules.attention import MultiheadAttention
+from ember.nn.modules.activation import MultiheadAttention
 from ember.nn.modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from ember.nn.modules.transformer import (
     Transformer,

@@ -1,4 +1,4 @@
-"""Identity, Linear, Bilinear."""
+"""Identity, Linear (and the attention output projection, a Linear subclass), Bilinear."""
 
 import math
 
@@ -51,6 +51,10 @@ class Linear(Module):
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
         )
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """The output projection of MultiheadAttention (its class name appears in the repr)."""
 
 
 class Bilinear(Module):

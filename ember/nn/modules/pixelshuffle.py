@@ -1,9 +1,9 @@
-"""PixelShuffle, PixelUnshuffle and ChannelShuffle."""
+"""PixelShuffle and PixelUnshuffle."""
 
-from ember.nn._functional.pixel_shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
+from ember.nn._functional.pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from ember.nn.modules.module import Module
 
-__all__ = ["PixelShuffle", "PixelUnshuffle", "ChannelShuffle"]
+__all__ = ["PixelShuffle", "PixelUnshuffle"]
 
 
 class PixelShuffle(Module):
@@ -32,17 +32,3 @@ class PixelUnshuffle(Module):
 
     def extra_repr(self):
         return f"downscale_factor={self.downscale_factor}"
-
-
-class ChannelShuffle(Module):
-    """Interleaves the channels of ``groups`` groups (ShuffleNet)."""
-
-    def __init__(self, groups):
-        super().__init__()
-        self.groups = groups
-
-    def forward(self, input):
-        return channel_shuffle(input, self.groups)
-
-    def extra_repr(self):
-        return f"groups={self.groups}"

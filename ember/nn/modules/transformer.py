@@ -5,7 +5,7 @@ import copy
 from ember import _dtype, ops
 from ember.nn import functional as F
 from ember.nn import init
-from ember.nn.modules.attention import MultiheadAttention
+from ember.nn.modules.activation import MultiheadAttention
 from ember.nn.modules.container import ModuleList
 from ember.nn.modules.dropout import Dropout
 from ember.nn.modules.linear import Linear
@@ -46,10 +46,10 @@ class _Sublayers(Module):
         for i in range(1, n + 1):
             setattr(self, f"dropout{i}", Dropout(dropout))
         self.activation = _activation(activation)
-        self._ff_dropout = f"dropout{n}"
 
     def _ff_block(self, x):
         x = self.linear2(self.dropout(self.activation(self.linear1(x))))
+        # A class attribute, not instance state: a layer PyTorch pickled whole has no such key.
         return getattr(self, self._ff_dropout)(x)
 
 
@@ -65,6 +65,8 @@ def _square_subsequent_mask(sz, dtype=None):
 
 class TransformerEncoderLayer(_Sublayers):
     """Self-attention then a feed-forward block, each with residual and LayerNorm."""
+
+    _ff_dropout = "dropout2"
 
     def __init__(
         self,
@@ -114,6 +116,8 @@ class TransformerEncoderLayer(_Sublayers):
 
 class TransformerDecoderLayer(_Sublayers):
     """Self-attention, cross-attention over ``memory``, then feed-forward."""
+
+    _ff_dropout = "dropout3"
 
     def __init__(
         self,
