@@ -7,6 +7,7 @@ import ember as torch
 
 
 def main(steps=200, lr=0.1):
+    """Fit the line by gradient descent; returns the learned (weight, bias)."""
     torch.manual_seed(0)
     x = torch.rand(256, 1) * 2 - 1  # (N, 1) inputs in [-1, 1)
     y = 2 * x + 1 + 0.1 * torch.randn(256, 1)  # targets with Gaussian noise
