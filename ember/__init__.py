@@ -4,8 +4,20 @@
 from ember import autograd, ops
 
 # isort: split
-from ember import linalg, nn, optim, return_types, special, utils
-from ember._device import device
+from ember import (
+    accelerator,
+    backends,
+    cuda,
+    hub,
+    linalg,
+    nn,
+    optim,
+    profiler,
+    return_types,
+    special,
+    utils,
+)
+from ember._device import device, get_default_device, set_default_device
 from ember._dtype import (
     bfloat16,
     bool,
@@ -32,7 +44,20 @@ from ember._dtype import (
     short,
     uint8,
 )
-from ember._tensor import Size, Tensor
+from ember._tensor import (
+    BFloat16Tensor,
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    Size,
+    Tensor,
+)
 from ember._tensor_str import set_printoptions
 from ember.autograd.grad_mode import (
     enable_grad,
@@ -168,6 +193,7 @@ from ember.ops.linalg import (
     tensordot,
     vdot,
 )
+from ember.ops.linalg import mm as spmm  # dense operands: what torch.spmm does with them
 from ember.ops.logical import (
     bitwise_and,
     bitwise_left_shift,
@@ -386,6 +412,7 @@ from ember.ops.view_scatter import (
     unsafe_split,
     unsafe_split_with_sizes,
 )
+from ember.utils.dlpack import from_dlpack
 
 # isort: split
 # ---- conv, pooling (the nn primitives PyTorch also exposes at top level) ----

@@ -1,18 +1,36 @@
-"""Devices: ``Device.xp`` is the only way code reaches an array module."""
+"""Devices: ``device`` names where a tensor lives; ``device.xp`` is its array module.
+
+Note [device types]
+A device type maps to a provider: ``provider(index) -> array module``. 'cpu' gives NumPy;
+'cuda' is installed by ``ember._backend`` and gives CuPy, imported on first use, so that
+``import ember`` never imports CuPy. ``device('cuda:1')`` constructs without a GPU, as in
+PyTorch; only reaching its array module (allocating) fails. Tests register one more type
+(``ember.testing.device``) to exercise transfers and mismatches without a GPU.
+"""
 
 import numpy as np
 
-__all__ = ["device"]
+__all__ = ["device", "as_device", "set_default_device", "get_default_device"]
 
+# Device types PyTorch names in its "Expected one of ..." message.
 _KNOWN_TYPES = (
     "cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, vulkan, "
     "mps, meta, hpu, mtia, privateuseone"
 )
 
+# Device type -> provider(index) -> array module (see Note [device types]).
+_PROVIDERS = {"cpu": lambda index: np}
+# Whether an accelerator (CUDA) is present; ember._backend installs the real check.
+_ACCELERATOR = {"available": lambda: False}
+
+
+def register_device_type(name, provider):
+    """Make ``device(name)`` valid; ``provider(index)`` returns its array module."""
+    _PROVIDERS[name] = provider
+
 
 class device:
-    """A device, as ``torch.device``: ``device('cpu')``, ``device('cpu', 0)``; CUDA arrives
-    with the CuPy backend."""
+    """A device, as ``torch.device``: ``device('cpu')``, ``device('cuda', 0)``, ``'cuda:1'``."""
 
     __slots__ = ("type", "index")
 
@@ -20,7 +38,9 @@ class device:
         if isinstance(type, device):
             return type
         if isinstance(type, int) and not isinstance(type, bool):
-            # device(0) names the first accelerator in PyTorch.
+            # device(0) names a device of the current accelerator, as in PyTorch.
+            if not _ACCELERATOR["available"]():
+                raise RuntimeError("Cannot access accelerator device when none is available.")
             type, index = "cuda", type
         if not isinstance(type, str):
             raise TypeError(f"device() received an invalid combination of arguments - got {type!r}")
@@ -34,26 +54,31 @@ class device:
             if not idx.isdigit():
                 raise RuntimeError(f"Invalid device string: '{type}'")
             index = int(idx)
-        if kind == "cuda":
-            raise RuntimeError(
-                "ember was not built with CUDA support: only the 'cpu' device is available"
-            )
-        if kind != "cpu":
+        if kind not in _PROVIDERS:
+            if kind in _KNOWN_TYPES.split(", "):
+                raise RuntimeError(
+                    f"ember has no '{kind}' backend: the device types are "
+                    f"{', '.join(sorted(_PROVIDERS))}"
+                )
             raise RuntimeError(
                 f"Expected one of {_KNOWN_TYPES} device type at start of device string: {type}"
             )
         if index is None:
-            return CPU
-        if index < 0:
+            if kind == "cpu":
+                return CPU
+        elif isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(f"device(): argument 'index' must be int, not {_typename(index)}")
+        elif index < 0:
             raise RuntimeError(f"Device index must not be negative, got {index}")
         d = object.__new__(cls)
         d.type = kind
-        d.index = int(index)
+        d.index = index
         return d
 
     @property
     def xp(self):
-        return np
+        """The array module of this device: NumPy for 'cpu', CuPy for 'cuda'."""
+        return _PROVIDERS[self.type](self.index)
 
     def __repr__(self):
         if self.index is None:
@@ -73,14 +98,46 @@ class device:
     def __reduce__(self):
         return (device, (self.type, self.index))
 
+    def __enter__(self):
+        # ``with ember.device('cuda'):`` makes it the default device, as in PyTorch.
+        global _default
+        stack = _ENTERED.setdefault(id(self), [])
+        stack.append(_default)
+        _default = self
+        return self
+
+    def __exit__(self, *exc):
+        global _default
+        _default = _ENTERED[id(self)].pop()
+
+
+def _typename(x):
+    return type(x).__name__
+
 
 CPU = object.__new__(device)
 CPU.type = "cpu"
 CPU.index = None
 
+_default = CPU
+_ENTERED = {}
+
 
 def as_device(d):
-    """Accept a device, a string, or None (meaning the CPU)."""
-    if d is None or d is CPU:
+    """Accept a device, a string, an index, or None (the default device, CPU unless set)."""
+    if d is None:
+        return _default
+    if d is CPU:
         return CPU
     return device(d)
+
+
+def set_default_device(device):
+    """Set the device that factory functions (``zeros``, ``tensor``...) allocate on."""
+    global _default
+    _default = CPU if device is None else as_device(device)
+
+
+def get_default_device():
+    """The device that factory functions allocate on when given no ``device=``."""
+    return _default

@@ -34,6 +34,7 @@ __all__ = [
     "can_cast",
     "finfo",
     "iinfo",
+    "is_floating_np",
 ]
 
 
@@ -69,9 +70,14 @@ class dtype:
         return (_dtype_by_name, (self.name,))
 
     def to_real(self):
+        """The real dtype of this one: itself, as ember has no complex dtypes."""
         return self
 
     def to_complex(self):
+        """Raises TypeError: ember has no complex dtypes.
+
+        Differences from PyTorch: PyTorch returns the matching complex dtype.
+        """
         raise TypeError(f"ember has no complex dtypes (asked for the complex type of {self})")
 
 
@@ -104,6 +110,27 @@ SCALAR_NAMES.update({d.name: n for d, n in list(SCALAR_NAMES.items())})
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_NAME.update(half=half, float=float32, double=float64, short=int16, int=int32, long=int64)
 _FROM_NP = {d.np: d for d in ALL_DTYPES}
+
+
+# NumPy dtypes that hold floating-point numbers: NumPy's own ("f" kind) and ml_dtypes' bfloat16
+# and float8 types, whose NumPy kind is "V" (void), so a ``kind == "f"`` test misses them.
+_ML_FLOATING = frozenset(
+    np.dtype(getattr(ml_dtypes, name))
+    for name in (
+        "bfloat16",
+        "float8_e4m3fn",
+        "float8_e4m3fnuz",
+        "float8_e4m3b11fnuz",
+        "float8_e5m2",
+        "float8_e5m2fnuz",
+    )
+    if hasattr(ml_dtypes, name)
+)
+
+
+def is_floating_np(np_dtype):
+    """Whether a NumPy dtype holds floating-point numbers: float16/32/64, bfloat16, float8."""
+    return np_dtype.kind == "f" or np_dtype in _ML_FLOATING
 
 
 def _dtype_by_name(name):

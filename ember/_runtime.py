@@ -42,7 +42,11 @@ def _type_name(value):
 
 
 def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
-    """Record the deterministic-algorithms flag; every ember op is deterministic already."""
+    """Record the deterministic-algorithms flag; every ember op is deterministic already.
+
+    Differences from PyTorch: the flag changes nothing, as no ember op has a nondeterministic
+    implementation to refuse or warn about.
+    """
     if not isinstance(mode, bool):
         raise TypeError(
             "_set_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not "

@@ -6,14 +6,31 @@ reference bound when the package is imported, so this module never imports ``ops
 """
 
 import builtins
+import warnings
 import weakref
 
 import numpy as np
 
 from ember import _dtype
+from ember._backend import canonical_device, device_of, to_device, to_host
 from ember._device import CPU, as_device
+from ember._device import device as _device_cls
 
-__all__ = ["Tensor", "Size", "make_tensor"]
+__all__ = [
+    "Tensor",
+    "Size",
+    "make_tensor",
+    "FloatTensor",
+    "DoubleTensor",
+    "HalfTensor",
+    "BFloat16Tensor",
+    "LongTensor",
+    "IntTensor",
+    "ShortTensor",
+    "CharTensor",
+    "ByteTensor",
+    "BoolTensor",
+]
 
 _ops = None  # ember.ops, bound by ember/ops/__init__.py
 
@@ -71,6 +88,70 @@ def _rebuild(cls, array, requires_grad):
     return make_tensor(array, requires_grad, cls=cls)
 
 
+def _rebuild_on_device(cls, array, device_name, requires_grad):
+    """Unpickle a device tensor: its values travel in host memory, it comes back on its
+    device."""
+    return make_tensor(
+        to_device(array, canonical_device(_device_cls(device_name))), requires_grad, cls=cls
+    )
+
+
+def _address(a):
+    """The address of array ``a``'s first element (CuPy: the device pointer)."""
+    if isinstance(a, np.ndarray):
+        return a.__array_interface__["data"][0]
+    return a.data.ptr
+
+
+def _numpy_operands(tensor, array):
+    """``tensor`` and NumPy ``array`` as two tensors of NumPy's result dtype, for an operator
+    with an array operand (Note [NumPy operands] in ember/autograd/function.py)."""
+    from ember.autograd.function import numpy_operands
+
+    a, b = numpy_operands((tensor, array), None, None)
+    return make_tensor(a), make_tensor(b)
+
+
+def _legacy_array(args, np_dtype, device, name):
+    """The array of a legacy constructor call (``Tensor(2, 3)``, ``FloatTensor([1, 2])``):
+    sizes give an uninitialised array, one sequence (or tensor) gives its values."""
+    if device is not None and as_device(device).type != "cpu":
+        raise RuntimeError(
+            f"legacy constructor expects device type: cpu but device type: "
+            f"{as_device(device).type} was passed"
+        )
+    if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer, Size)):
+        src = args[0]
+        if isinstance(src, Tensor):
+            if src._data.dtype != np_dtype:
+                raise TypeError(
+                    f"{name}(): expected a tensor of dtype {_dtype._FROM_NP[np_dtype]} (got "
+                    f"{src.dtype})"
+                )
+            return src._data  # an alias, as PyTorch's
+        if isinstance(src, (builtins.float, builtins.bool, builtins.complex)):
+            raise TypeError(f"new(): data must be a sequence (got {type(src).__name__})")
+        return np.array(src, dtype=np_dtype)
+    sizes = args[0] if len(args) == 1 and isinstance(args[0], Size) else args
+    if not sizes:
+        return np.empty((0,), dtype=np_dtype)
+    return np.empty(tuple(builtins.int(s) for s in sizes), dtype=np_dtype)
+
+
+_NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information."
+)
+
+_HOST_ONLY = (
+    "can't convert {} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host "
+    "memory first."
+)
+
+
 class Tensor:
     """A multi-dimensional array with autograd, as ``torch.Tensor``."""
 
@@ -85,22 +166,26 @@ class Tensor:
     _ver = None
     # NumPy defers binary operators with a Tensor to the Tensor's reflected dunders.
     __array_ufunc__ = None
-    is_cuda = False
-    is_cpu = True
     is_sparse = False
+    is_sparse_csr = False
     is_quantized = False
     is_meta = False
+    is_mkldnn = False
+    # Devices ember has no backend for: a tensor is never on them.
+    is_xpu = is_mps = is_xla = is_ipu = is_mtia = is_maia = is_vulkan = False
     layout = "strided"
 
     def __init__(self, *args, device=None):
         """Legacy constructor: ``Tensor(sequence)`` or ``Tensor(*sizes)``, default dtype."""
-        as_device(device)
+        target = as_device(device)
         dt = _dtype.get_default_dtype().np
-        if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer)):
+        if len(args) == 1 and isinstance(args[0], Tensor):
             src = args[0]
-            array = np.array(src._data if isinstance(src, Tensor) else src, dtype=dt)
+            array = np.array(to_host(src._data), dtype=dt)
         else:
-            array = np.empty(tuple(builtins.int(s) for s in args), dtype=dt)
+            array = _legacy_array(args, dt, None, "Tensor")
+        if target is not CPU:
+            array = to_device(array, canonical_device(target))
         self._data = array
         self._requires_grad = False
         self._grad_fn = None
@@ -122,7 +207,17 @@ class Tensor:
 
     @property
     def device(self):
-        return CPU
+        """The device this tensor's array lives on (from the array's type)."""
+        a = self._data
+        return CPU if type(a) is np.ndarray else device_of(a)
+
+    @property
+    def is_cuda(self):
+        return type(self._data) is not np.ndarray and self.device.type == "cuda"
+
+    @property
+    def is_cpu(self):
+        return type(self._data) is np.ndarray or self.device.type == "cpu"
 
     @property
     def ndim(self):
@@ -166,19 +261,22 @@ class Tensor:
         return self._data.flags.c_contiguous
 
     def data_ptr(self):
-        return self._data.__array_interface__["data"][0]
+        """The address of the first element (a device pointer for CUDA tensors)."""
+        return _address(self._data)
 
     def storage_offset(self):
+        """Offset of the first element in the base array's memory, in elements."""
+        kind = np.ndarray if isinstance(self._data, np.ndarray) else type(self._data)
         root = self._data
         while True:
             base = root.base
-            if not isinstance(base, np.ndarray):
+            if not isinstance(base, kind):
                 # as_strided views hang off a helper object that holds the real base.
                 base = getattr(base, "base", None)
-                if not isinstance(base, np.ndarray):
+                if not isinstance(base, kind):
                     break
             root = base
-        return (self.data_ptr() - root.__array_interface__["data"][0]) // self._data.itemsize
+        return (self.data_ptr() - _address(root)) // self._data.itemsize
 
     def _wrap_dim(self, dim):
         n = self._data.ndim
@@ -190,7 +288,9 @@ class Tensor:
         return dim % n if n else 0
 
     def get_device(self):
-        return -1
+        """The device index (-1 on the CPU), as ``Tensor.get_device``."""
+        d = self.device
+        return -1 if d.type == "cpu" else d.index
 
     # ---- autograd state -------------------------------------------------------------------
 
@@ -220,7 +320,12 @@ class Tensor:
 
     @property
     def grad(self):
-        return self._grad
+        """The accumulated gradient (None until a backward reaches this tensor); reading it on
+        a non-leaf tensor that does not retain its grad warns, as PyTorch does."""
+        g = self._grad
+        if g is None and self._grad_fn is not None and not self.retains_grad:
+            warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
+        return g
 
     @grad.setter
     def grad(self, value):
@@ -352,22 +457,47 @@ class Tensor:
         return self._data.tolist()
 
     def numpy(self, *, force=False):
+        """The NumPy array sharing this CPU tensor's memory (``force``: a host copy from any
+        device, as PyTorch)."""
+        a = self._data
+        if type(a) is not np.ndarray and self.device.type != "cpu":
+            if not force:
+                raise TypeError(_HOST_ONLY.format(self.device))
+            return to_host(a)
         if self._requires_grad and not force:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead."
             )
-        return self._data
+        return a
 
     def __array__(self, dtype=None, copy=None):
-        if dtype is not None and np.dtype(dtype) != self._data.dtype:
-            return self._data.astype(dtype)
-        return self._data.copy() if copy else self._data
+        a = self._data
+        if type(a) is not np.ndarray:
+            if self.device.type != "cpu":
+                raise TypeError(_HOST_ONLY.format(self.device))
+            a = np.asarray(a)
+        if dtype is not None and np.dtype(dtype) != a.dtype:
+            return a.astype(dtype)
+        return a.copy() if copy else a
+
+    def __dlpack__(self, *args, **kwargs):
+        """Export through DLPack (zero copy), as ``Tensor.__dlpack__``."""
+        if self._requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        return self._data.__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        """``(device type, index)`` in DLPack's codes: (1, 0) for the CPU, (2, N) for CUDA."""
+        return self._data.__dlpack_device__()
 
     def to(self, *args, **kwargs):
-        """Convert dtype and/or device: ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)``."""
+        """Convert dtype and/or device: ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)``.
+
+        A move between devices is recorded (its gradient moves back); ``non_blocking`` is
+        accepted and the copy is synchronous."""
         dtype = kwargs.pop("dtype", None)
-        device = kwargs.pop("device", None)
+        target = kwargs.pop("device", None)
         copy = kwargs.pop("copy", False)
         kwargs.pop("non_blocking", None)
         kwargs.pop("memory_format", None)
@@ -376,24 +506,49 @@ class Tensor:
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
-            elif isinstance(a, (str, type(CPU))):
-                device = a
+                target = a.device
+            elif isinstance(a, (str, _device_cls)):
+                target = a
             elif isinstance(a, builtins.bool):
                 pass  # non_blocking passed positionally
+            elif isinstance(a, builtins.int):
+                target = a  # a CUDA device index, as in PyTorch
             elif a is not None:
                 dtype = a
-        as_device(device)
         dtype = _dtype.as_dtype(dtype)
-        if dtype is None or dtype.np == self._data.dtype:
-            return _ops.clone(self) if copy else self
-        return _ops.to_dtype(self, dtype)
+        result = self
+        if target is not None:
+            target = canonical_device(as_device(target))
+            if target != self.device:
+                from ember.autograd.device_transfer import ToDevice
 
-    def type(self, dtype=None, non_blocking=False):
+                result = ToDevice.apply(self, device=target)
+        if dtype is not None and dtype.np != result._data.dtype:
+            return _ops.to_dtype(result, dtype)
+        if copy and result is self:
+            return _ops.clone(self)
+        return result
+
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        """Without ``dtype``, the type's name (``'torch.FloatTensor'``, on CUDA
+        ``'torch.cuda.FloatTensor'``); else this tensor converted to ``dtype``: a dtype, a
+        legacy type (``ember.DoubleTensor``) or its name (``'torch.DoubleTensor'``, which also
+        sets the device); itself when nothing changes.
+
+        The names say ``torch.``, as PyTorch's: programs compare them
+        (``x.type() == 'torch.cuda.FloatTensor'``). ``'ember.FloatTensor'`` is accepted too.
+        """
         if dtype is None:
-            return f"ember.{_TYPE_NAMES[self.dtype]}"
+            where = "" if self.is_cpu else f"{self.device.type}."
+            return f"torch.{where}{_TYPE_NAMES[self.dtype]}"
         if isinstance(dtype, str):
-            dtype = _TYPE_BY_NAME[dtype.rsplit(".", 1)[-1]]
-        return self.to(dtype)
+            device, dtype = _parse_type_name(dtype)
+            return self.to(device, dtype)
+        if isinstance(dtype, _LegacyTensorType):
+            return self.to("cpu", dtype.dtype)
+        if not isinstance(dtype, (_dtype.dtype, builtins.type, np.dtype)):
+            raise TypeError("dtype must be a type, str, or dtype object")
+        return self.to(_dtype.as_dtype(dtype))
 
     def type_as(self, other):
         return self.to(other.dtype)
@@ -429,10 +584,16 @@ class Tensor:
         return self.to(_dtype.bool)
 
     def cpu(self, memory_format=None):
-        return self
+        """This tensor on the CPU (itself when it is there)."""
+        return self if type(self._data) is np.ndarray else self.to(CPU)
 
-    def cuda(self, device=None, non_blocking=False):
-        return self.to("cuda")
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        """This tensor on a CUDA device (the current one by default)."""
+        if device is None:
+            device = "cuda"
+        elif isinstance(device, builtins.int):
+            device = _device_cls("cuda", device)
+        return self.to(device)
 
     def contiguous(self, memory_format=None):
         return self if self._data.flags.c_contiguous else _ops.clone(self)
@@ -495,7 +656,11 @@ class Tensor:
         return tensor_repr(self)
 
     def __reduce_ex__(self, protocol):
-        return (_rebuild, (type(self), self._data, self._requires_grad))
+        a = self._data
+        if type(a) is not np.ndarray:
+            host = to_host(a)
+            return (_rebuild_on_device, (type(self), host, str(self.device), self._requires_grad))
+        return (_rebuild, (type(self), a, self._requires_grad))
 
     def __deepcopy__(self, memo):
         if self._grad_fn is not None:
@@ -524,69 +689,102 @@ class Tensor:
         return _ops.add(self, other)
 
     def __radd__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # PyTorch's TypeError (Note [NumPy operands])
         return _ops.add(other, self)
 
     def __iadd__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.add_(self, other)
 
     def __sub__(self, other):
         return _ops.sub(self, other)
 
     def __rsub__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # PyTorch's TypeError (Note [NumPy operands])
         return _ops.sub(other, self)
 
     def __isub__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.sub_(self, other)
 
     def __mul__(self, other):
         return _ops.mul(self, other)
 
     def __rmul__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # PyTorch's TypeError (Note [NumPy operands])
         return _ops.mul(other, self)
 
     def __imul__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.mul_(self, other)
 
     def __truediv__(self, other):
         return _ops.div(self, other)
 
     def __rtruediv__(self, other):
+        if isinstance(other, np.ndarray):
+            b, a = _numpy_operands(self, other)
+            return _ops.div(a, b)
         return _ops.div(other, self)
 
     def __itruediv__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.div_(self, other)
 
     def __floordiv__(self, other):
         return _ops.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # PyTorch's TypeError (Note [NumPy operands])
         return _ops.floor_divide(other, self)
 
     def __ifloordiv__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.floor_divide_(self, other)
 
     def __mod__(self, other):
         return _ops.remainder(self, other)
 
     def __rmod__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # PyTorch's TypeError (Note [NumPy operands])
         return _ops.remainder(other, self)
 
     def __imod__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.remainder_(self, other)
 
     def __pow__(self, other):
         return _ops.pow(self, other)
 
     def __rpow__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # PyTorch's TypeError (Note [NumPy operands])
         return _ops.pow(other, self)
 
     def __ipow__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.pow_(self, other)
 
     def __matmul__(self, other):
+        if isinstance(other, np.ndarray):
+            return _ops.matmul(*_numpy_operands(self, other))
         return _ops.matmul(self, other)
 
     def __rmatmul__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # PyTorch's TypeError (Note [NumPy operands])
         return _ops.matmul(other, self)
 
     def __neg__(self):
@@ -608,25 +806,40 @@ class Tensor:
     def __and__(self, other):
         return _ops.bitwise_and(self, other)
 
-    __rand__ = __and__
+    def __rand__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented
+        return _ops.bitwise_and(self, other)
 
     def __iand__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.bitwise_and_(self, other)
 
     def __or__(self, other):
         return _ops.bitwise_or(self, other)
 
-    __ror__ = __or__
+    def __ror__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented
+        return _ops.bitwise_or(self, other)
 
     def __ior__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.bitwise_or_(self, other)
 
     def __xor__(self, other):
         return _ops.bitwise_xor(self, other)
 
-    __rxor__ = __xor__
+    def __rxor__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented
+        return _ops.bitwise_xor(self, other)
 
     def __ixor__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.bitwise_xor_(self, other)
 
     def __lshift__(self, other):
@@ -636,9 +849,13 @@ class Tensor:
         return _ops.bitwise_right_shift(self, other)
 
     def __ilshift__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.bitwise_left_shift_(self, other)
 
     def __irshift__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.bitwise_right_shift_(self, other)
 
     def __eq__(self, other):
@@ -703,3 +920,45 @@ _TYPE_NAMES = {
     _dtype.bool: "BoolTensor",
 }
 _TYPE_BY_NAME = {name: d for d, name in _TYPE_NAMES.items()}
+
+
+def _parse_type_name(name):
+    """``(device type, dtype)`` of a type name such as ``'torch.cuda.FloatTensor'``."""
+    parts = name.split(".")
+    ok = len(parts) in (2, 3) and parts[0] in ("torch", "ember") and parts[-1] in _TYPE_BY_NAME
+    if not ok:
+        raise ValueError(f"invalid type: '{name}'")
+    return (parts[1] if len(parts) == 3 else "cpu"), _TYPE_BY_NAME[parts[-1]]
+
+
+class _LegacyTensorType(builtins.type):
+    """The class of ``ember.FloatTensor`` and its kin, PyTorch's legacy CPU tensor types:
+    calling one builds a tensor of its dtype, ``isinstance`` checks dtype and device."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.is_cpu and obj._data.dtype == cls.dtype.np
+
+    def __call__(cls, *args, device=None):
+        return make_tensor(_legacy_array(args, cls.dtype.np, device, cls.__name__))
+
+
+def _legacy_type(d):
+    name = _TYPE_NAMES[d]
+    doc = (
+        f"PyTorch's legacy CPU tensor type of dtype {d}: ``{name}(*sizes)`` (uninitialised), "
+        f"``{name}(data)``, or ``isinstance(t, {name})``."
+    )
+    attrs = {"dtype": d, "is_cuda": False, "is_sparse": False, "__module__": "ember"}
+    return _LegacyTensorType(name, (), {**attrs, "__doc__": doc})
+
+
+FloatTensor = _legacy_type(_dtype.float32)
+DoubleTensor = _legacy_type(_dtype.float64)
+HalfTensor = _legacy_type(_dtype.float16)
+BFloat16Tensor = _legacy_type(_dtype.bfloat16)
+LongTensor = _legacy_type(_dtype.int64)
+IntTensor = _legacy_type(_dtype.int32)
+ShortTensor = _legacy_type(_dtype.int16)
+CharTensor = _legacy_type(_dtype.int8)
+ByteTensor = _legacy_type(_dtype.uint8)
+BoolTensor = _legacy_type(_dtype.bool)

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from ember import _dtype
+from ember._backend import to_host
 
 __all__ = ["set_printoptions", "get_printoptions", "printoptions", "tensor_repr"]
 
@@ -72,7 +73,7 @@ def printoptions(**kwargs):
 
 
 def _is_floating(array):
-    return array.dtype.kind == "f" or array.dtype == _dtype.bfloat16.np
+    return _dtype.is_floating_np(array.dtype)
 
 
 def _as_python(array):
@@ -215,10 +216,15 @@ def _prefix(t):
 
 def tensor_repr(t, *, tensor_contents=None):
     """``repr(t)`` laid out exactly as PyTorch lays it out."""
-    array = t._data
+    array = to_host(t._data)
     prefix = _prefix(t)
     indent = len(prefix)
     suffixes = []
+    # As PyTorch: the device is shown unless it is the CPU (PyTorch compares with the default
+    # tensor type's device, which ``set_default_device`` leaves on the CPU).
+    device = t.device
+    if device.type != "cpu":
+        suffixes.append(f"device='{device}'")
     dtype = t.dtype
     default = _dtype.get_default_dtype()
     if array.size == 0:

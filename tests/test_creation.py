@@ -7,6 +7,7 @@ import pytest
 import torch
 
 import ember
+from ember.testing.device import devices
 
 
 def dtype_name(d):
@@ -493,3 +494,36 @@ def test_linspace_with_tensor_bounds_and_out():
     assert ember.linspace(0, 1, 5, out=out) is out and out.shape == ember.Size([5])
     with pytest.raises(RuntimeError, match="number of steps must be non-negative"):
         ember.linspace(0, 1, -1)
+
+
+# ---- devices (Note [creation on devices]) -----------------------------------------------------
+
+
+def _made(device):
+    x = ember.tensor([[1.5, -2.0], [3.0, 4.0]], device=device)
+    return [
+        x,
+        ember.zeros(2, 3, device=device),
+        ember.ones(2, dtype=ember.int64, device=device),
+        ember.full((2, 2), 7.0, device=device),
+        ember.eye(3, 2, device=device),
+        ember.arange(0, 1, 0.25, device=device),
+        ember.linspace(-1, 1, 5, device=device),
+        ember.logspace(0, 2, 3, device=device),
+        ember.scalar_tensor(2.5, device=device),
+        ember.as_tensor([1, 2], device=device),
+        ember.asarray(np.arange(3.0), device=device),
+        ember.tril_indices(3, 3, device=device),
+        ember.zeros_like(x),
+        ember.full_like(x, 2.0),
+        x.new_zeros(2),
+        x.new_tensor([1.0, 2.0]),
+    ]
+
+
+@pytest.mark.parametrize("device", devices(test=True))
+def test_factories_create_on_their_device(device):
+    for on_device, on_cpu in zip(_made(device), _made("cpu")):
+        assert on_device.device.type == ember.device(device).type
+        assert on_device.dtype is on_cpu.dtype
+        np.testing.assert_array_equal(on_device.cpu().numpy(), on_cpu.numpy())

@@ -1,6 +1,9 @@
-"""Anomaly detection: record each node's forward traceback and check backward for NaN."""
+"""Anomaly detection: record each node's forward traceback and check backward for NaN.
 
-from ember.autograd.grad_mode import GRAD
+The switch is process-wide, as PyTorch's (see Note [thread-local grad mode]).
+"""
+
+from ember.autograd.grad_mode import GRAD, _set_anomaly
 
 __all__ = [
     "detect_anomaly",
@@ -29,10 +32,10 @@ class detect_anomaly:
 
     def __enter__(self):
         self.prev = GRAD.anomaly, GRAD.anomaly_check_nan
-        GRAD.anomaly, GRAD.anomaly_check_nan = True, self.check_nan
+        _set_anomaly(True, self.check_nan)
 
     def __exit__(self, *exc):
-        GRAD.anomaly, GRAD.anomaly_check_nan = self.prev
+        _set_anomaly(*self.prev)
         return False
 
 
@@ -41,11 +44,11 @@ class set_detect_anomaly:
 
     def __init__(self, mode, check_nan=True):
         self.prev = GRAD.anomaly, GRAD.anomaly_check_nan
-        GRAD.anomaly, GRAD.anomaly_check_nan = bool(mode), check_nan
+        _set_anomaly(bool(mode), check_nan)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        GRAD.anomaly, GRAD.anomaly_check_nan = self.prev
+        _set_anomaly(*self.prev)
         return False

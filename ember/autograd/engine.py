@@ -3,19 +3,26 @@
 Note [one broadcasting rule]
 Ops return gradients in the shape that falls out of their formula (``grad`` for add, even
 when an input was broadcast). The engine sums each gradient down to its input's shape and
-casts it to the input's dtype, so no op repeats that logic.
+casts it to the input's dtype, so no op repeats that logic. Without ``create_graph`` this is
+array work in the gradient's own array module (``ember._backend.sum_to``); with it, the same
+steps are recorded as ops so that they are differentiated too.
 """
 
 import sys
 
 import numpy as np
 
+from ember import _backend
+from ember._backend import array_module, sum_to, to_host
+from ember._backend._fp import QUIET, quiet, restore
 from ember._dtype import from_numpy_dtype
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import AccumulateGrad, grad_accumulator
 from ember.autograd.grad_mode import GRAD
 
 __all__ = ["backward", "grad"]
+
+_ndarray = np.ndarray
 
 
 def _topological_order(roots):
@@ -51,9 +58,9 @@ def _root_grads(tensors, grad_tensors, op):
         if g is None:
             if t._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = make_tensor(np.ones_like(t._data))
+            g = make_tensor(array_module(t._data).ones_like(t._data))
         elif not isinstance(g, Tensor):
-            g = make_tensor(np.asarray(g, dtype=t._data.dtype))
+            g = make_tensor(array_module(t._data).asarray(g, dtype=t._data.dtype))
         elif g._data.shape != t._data.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {list(g.shape)} and "
@@ -85,6 +92,7 @@ def run(tensors, grad_tensors, retain_graph, create_graph, capture=None):
         captured = dict.fromkeys(capture)
     prev = GRAD.enabled
     GRAD.enabled = create_graph
+    fp = quiet(QUIET)  # the engine's own array work (sums, casts) warns as little as ops do
     try:
         for node in order:
             grads = buffers.pop(node, None)
@@ -104,6 +112,7 @@ def run(tensors, grad_tensors, retain_graph, create_graph, capture=None):
             _call_node(node, grads, buffers, retain_graph, create_graph)
     finally:
         GRAD.enabled = prev
+        restore(fp)
     if captured is not None:
         return [captured[edge] for edge in capture]
     return None
@@ -137,7 +146,7 @@ def _run_pre_hooks(node, grads):
             g = grads[nr]
             if t is not None and g is not None:
                 if t._grad is None:
-                    t._grad = g if GRAD.enabled else make_tensor(np.array(g._data, copy=True))
+                    t._grad = g if GRAD.enabled else make_tensor(g._data.copy())
                 else:
                     t._grad = t._grad + g
     return grads
@@ -169,12 +178,19 @@ def _call_node(node, grads, buffers, retain_graph, create_graph):
         nxt = edge[0]
         if nxt is None or g is None:
             continue
-        shape, dtype = metas[i]
+        shape, dtype, array_type = metas[i]
         data = g._data
         if data.shape != shape:
-            g = _reduce_to(g, shape, node, i)
+            g = _reduce_to(g, shape, node, i, create_graph)
         if data.dtype is not dtype and data.dtype != dtype:
-            g = g.to(from_numpy_dtype(dtype))
+            g = (
+                g.to(from_numpy_dtype(dtype))
+                if create_graph
+                else make_tensor(g._data.astype(dtype))
+            )
+        if type(data) is not array_type and array_type is _ndarray:
+            # A CPU scalar that joined a device op gets its gradient back on the CPU.
+            g = g.to("cpu") if create_graph else make_tensor(to_host(g._data))
         # Accumulate into the next node's buffer (inlined: this runs once per graph edge).
         buf = buffers.get(nxt)
         if buf is None:
@@ -186,10 +202,13 @@ def _call_node(node, grads, buffers, retain_graph, create_graph):
         elif create_graph:
             buf[nr] = old + g
         else:
-            buf[nr] = make_tensor(np.add(old._data, g._data))
+            total = old._data + g._data
+            if type(total) is not _ndarray:  # a NumPy scalar (0-d + 0-d) or a device array
+                total = _backend.add(old._data, g._data)
+            buf[nr] = make_tensor(total)
 
 
-def _reduce_to(g, shape, node, i):
+def _reduce_to(g, shape, node, i, create_graph):
     gshape = g._data.shape
     lead = len(gshape) - len(shape)
     ok = lead >= 0 and all(s == 1 or s == gs for s, gs in zip(shape, gshape[lead:]))
@@ -198,7 +217,9 @@ def _reduce_to(g, shape, node, i):
             f"Function {node.name()} returned an invalid gradient at index {i} - got "
             f"{list(gshape)} but expected shape compatible with {list(shape)}"
         )
-    return g.sum_to_size(shape)
+    if create_graph:
+        return g.sum_to_size(shape)
+    return make_tensor(sum_to(g._data, shape))
 
 
 def _accumulate(buffers, node, nr, g, create_graph):
@@ -212,8 +233,8 @@ def _accumulate(buffers, node, nr, g, create_graph):
     elif create_graph:
         buf[nr] = old + g
     else:
-        # Plain NumPy: no graph is recorded, and this runs once per extra use of a tensor.
-        buf[nr] = make_tensor(np.add(old._data, g._data))
+        # Plain arrays: no graph is recorded, and this runs once per extra use of a tensor.
+        buf[nr] = make_tensor(_backend.add(old._data, g._data))
 
 
 def _prune(order, targets):
@@ -227,7 +248,7 @@ def _prune(order, targets):
 
 def _check_anomaly(node, results):
     for i, g in enumerate(results):
-        if isinstance(g, Tensor) and g._data.dtype.kind == "f" and np.isnan(g._data).any():
+        if isinstance(g, Tensor) and g._data.dtype.kind == "f" and bool(g.isnan().any()):
             trace = node.anomaly_trace
             if trace:
                 print(
@@ -311,7 +332,7 @@ def grad(
     for t, g in zip(inputs, results):
         if g is None:
             if materialize_grads:
-                g = make_tensor(np.zeros_like(t._data))
+                g = make_tensor(array_module(t._data).zeros_like(t._data))
             elif not allow_unused:
                 raise RuntimeError(
                     "One of the differentiated Tensors appears to not have been used in the "

@@ -17,13 +17,16 @@ import weakref
 import numpy as np
 
 from ember import _dtype
+from ember._backend import array_module, device_guard, device_of, is_device_array
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.grad_mode import GRAD, no_grad
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "Op", "Node"]
 
 _new = object.__new__
+_ndarray = np.ndarray
 _NO_EDGE = (None, 0)
+_ON_DEVICE = object()  # _forward_general's answer when an input is not a NumPy array
 
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -39,7 +42,7 @@ class Node:
 
     ``_edges[i]`` (public: ``next_functions``) is ``(node, output_nr)`` for input ``i``, or
     ``(None, 0)`` where input ``i`` needs no gradient; ``_input_meta[i]`` is its
-    ``(shape, numpy dtype)``.
+    ``(shape, numpy dtype, array type)``.
     ``_has_hooks`` tells the engine to look for hooks and retained grads (rare, so flagged).
     """
 
@@ -86,7 +89,7 @@ class Node:
                 else:
                     edges.append((fn, x._output_nr))
                 data = x._data
-                meta.append((data.shape, data.dtype))
+                meta.append((data.shape, data.dtype, type(data)))
             else:
                 edges.append(_NO_EDGE)
                 meta.append(None)
@@ -171,12 +174,12 @@ class AccumulateGrad(Node):
         if var._grad is None:
             # Own a fresh contiguous array: an incoming grad may be a broadcast view or shared
             # with another leaf (add passes one gradient object to both inputs).
-            var.grad = grad if GRAD.enabled else make_tensor(np.array(grad._data, copy=True))
+            var.grad = grad if GRAD.enabled else make_tensor(grad._data.copy())
         elif GRAD.enabled:
             var.grad = var._grad + grad
         else:
             g = var._grad
-            np.add(g._data, grad._data, out=g._data, casting="unsafe")
+            g._data += grad._data  # in place, in the gradient's array module
             g._version.value += 1
         for hook in self.post_accumulate_hooks:
             hook(var)
@@ -195,10 +198,14 @@ class Op(Node):
     - ``differentiable = False``: a kernel with no gradient at all (comparisons, predicates):
       it goes through the same choke point but never records a node.
 
-    ``ctx.xp`` inside ``forward`` is the array module of the inputs (see ember/_backend).
+    ``ctx.xp`` inside ``forward`` is the array module of the inputs (see ember/_backend):
+    NumPy, the class default, unless an input lives on another device, in which case
+    ``apply`` checks that all are on one device and sets it on the instance. ``moves_device``
+    marks the op whose output lives on another device than its input (``ToDevice``).
     """
 
     xp = np
+    moves_device = False
     differentiable = True
     save_inputs = False
     save_output = False
@@ -219,26 +226,37 @@ class Op(Node):
         n = len(inputs)
         # One or two tensors without params are nearly every call: their arrays go to forward
         # as plain arguments (a call with *args costs ~0.4 us more, measured).
+        # An input that is not a NumPy array (a device's) takes the device path, which checks
+        # that all inputs share one device and computes with its module (ctx.xp).
         if params or n > 2:
             out = _forward_general(cls, ctx, inputs, params)
+            if out is _ON_DEVICE:
+                return _apply_on_device(cls, ctx, inputs, params)
         elif n == 2 and isinstance(inputs[0], Tensor) and isinstance(inputs[1], Tensor):
             a, b = inputs[0]._data, inputs[1]._data
+            if type(a) is not _ndarray or type(b) is not _ndarray:
+                return _apply_on_device(cls, ctx, inputs, params)
             if cls.promote and a.dtype is not b.dtype:
-                a, b = promote_arrays(inputs)
+                a, b = promote_arrays(inputs, cls)
             out = cls.forward(ctx, a, b)
         elif n == 1 and isinstance(inputs[0], Tensor):
-            out = cls.forward(ctx, inputs[0]._data)  # one tensor: nothing to promote
+            a = inputs[0]._data
+            if type(a) is not _ndarray:
+                return _apply_on_device(cls, ctx, inputs, params)
+            out = cls.forward(ctx, a)  # one tensor: nothing to promote
         else:
             out = _forward_general(cls, ctx, inputs, params)
+            if out is _ON_DEVICE:
+                return _apply_on_device(cls, ctx, inputs, params)
         if GRAD.enabled and cls.differentiable:
             for x in inputs:
                 if isinstance(x, Tensor) and x._requires_grad:
                     return ctx._record(out, inputs, params)
         if type(out) is tuple:
-            return tuple(make_tensor(o if type(o) is np.ndarray else np.asarray(o)) for o in out)
+            return tuple(make_tensor(o if type(o) is _ndarray else _array(np, o)) for o in out)
         # make_tensor, inlined: this line runs for every op.
         result = _new(Tensor)
-        result._data = out if type(out) is np.ndarray else np.asarray(out)
+        result._data = out if type(out) is _ndarray else _array(np, out)
         result._requires_grad = False
         result._grad_fn = None
         if cls.is_view:
@@ -252,7 +270,7 @@ class Op(Node):
             self._save(inputs)
         if type(out) is tuple:
             return self._wrap_outputs(out)
-        result = make_tensor(out if type(out) is np.ndarray else np.asarray(out), True, self)
+        result = make_tensor(out if type(out) is _ndarray else _array(self.xp, out), True, self)
         if self.save_output:
             self._output = result._data
             self._output_version = version = result._version
@@ -262,7 +280,8 @@ class Op(Node):
         return result
 
     def _wrap_outputs(self, outs):
-        outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in outs)
+        xp = self.xp
+        outs = tuple(o if type(o) is _ndarray else _array(xp, o) for o in outs)
         self._num_outputs = len(outs)
         self._fast_backward = False
         self._output_meta = [(o.shape, o.dtype) for o in outs]
@@ -292,8 +311,9 @@ class Op(Node):
 
     def _backward(self, grads):
         if self._num_outputs > 1 and any(g is None for g in grads):
+            xp = array_module(*[g._data for g in grads if g is not None])
             grads = [
-                g if g is not None else make_tensor(np.zeros(*meta))
+                g if g is not None else make_tensor(xp.zeros(*meta))
                 for g, meta in zip(grads, self._output_meta)
             ]
         result = type(self).backward(self, *grads)
@@ -301,12 +321,106 @@ class Op(Node):
 
 
 def _forward_general(cls, ctx, inputs, params):
-    """Forward of a call with params, scalars or more than two inputs."""
+    """Forward of a call with params, scalars or more than two inputs; ``_ON_DEVICE`` without
+    running it when an input is not a NumPy array."""
+    arrays = []
+    for x in inputs:
+        if isinstance(x, Tensor):
+            x = x._data
+            if type(x) is not _ndarray:
+                return _ON_DEVICE
+        arrays.append(x)
     if cls.promote:
-        arrays = promote_arrays(inputs)
-    else:
-        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        arrays = promote_arrays(inputs, cls)
     return cls.forward(ctx, *arrays, **params)
+
+
+def _array(xp, out):
+    """An op's output as an array: device arrays as they are, NumPy or Python scalars (from
+    reductions) as 0-d arrays of ``xp``."""
+    if is_device_array(out):
+        return out
+    return xp.asarray(out)
+
+
+def _apply_on_device(cls, ctx, inputs, params):
+    """``Op.apply`` for inputs that are not all NumPy arrays: check that they live on one
+    device, compute with that device's array module, and check that the outputs live there.
+
+    As in PyTorch, a 0-d CPU tensor may join tensors of another device (it acts as a scalar).
+    """
+    target = anchor = None
+    for x in inputs:
+        if isinstance(x, Tensor):
+            a = x._data
+            if type(a) is _ndarray and a.ndim == 0:
+                continue
+            d = device_of(a)
+            if target is None:
+                target, anchor = d, a
+            elif d != target:
+                raise RuntimeError(
+                    "Expected all tensors to be on the same device, but found at least two "
+                    f"devices, {target} and {d}! (in {cls.__name__})"
+                )
+    if anchor is None or target.type == "cpu":
+        # CPU after all (NumPy subclasses, CPU scalars only): the plain path.
+        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        if cls.promote:
+            arrays = promote_arrays(inputs, cls)
+        out = cls.forward(ctx, *arrays, **params)
+        return _finish(cls, ctx, out, inputs, params)
+    xp = ctx.xp = array_module(anchor)
+    arrays = [_on_device(xp, x._data) if isinstance(x, Tensor) else x for x in inputs]
+    if cls.promote:
+        try:
+            dtype = _dtype.result_type(*inputs).np
+        except TypeError as exc:
+            return numpy_operands(inputs, cls, exc)  # raises: NumPy arrays are CPU data
+        arrays = [
+            (a if a.dtype == dtype else a.astype(dtype))
+            if isinstance(x, Tensor)
+            else (
+                _weak_scalar(dtype, a) if a is not None and not isinstance(a, (tuple, list)) else a
+            )
+            for x, a in zip(inputs, arrays)
+        ]
+    with device_guard(anchor):
+        out = cls.forward(ctx, *arrays, **params)
+    if type(out) is tuple:
+        out = tuple(_device_output(cls, xp, target, o) for o in out)
+    else:
+        out = _device_output(cls, xp, target, out)
+    return _finish(cls, ctx, out, inputs, params)
+
+
+def _on_device(xp, a):
+    # A CPU 0-d array joining a device computation: one scalar copied to the device.
+    return xp.asarray(a) if type(a) is _ndarray else a
+
+
+def _device_output(cls, xp, target, out):
+    if is_device_array(out):
+        return out
+    if isinstance(out, _ndarray) and not cls.moves_device:
+        raise RuntimeError(
+            f"{cls.__name__}.forward returned a NumPy (CPU) array for inputs on {target}: it "
+            "computes with NumPy directly where it must use ctx.xp"
+        )
+    return out if isinstance(out, _ndarray) else xp.asarray(out)
+
+
+def _finish(cls, ctx, out, inputs, params):
+    """The end of ``Op.apply``: record the node, or wrap the outputs as plain tensors."""
+    if GRAD.enabled and cls.differentiable and _any_requires_grad(inputs):
+        return ctx._record(out, inputs, params)
+    xp = ctx.xp
+    if type(out) is tuple:
+        return tuple(make_tensor(o if type(o) is _ndarray else _array(xp, o)) for o in out)
+    result = make_tensor(out if type(out) is _ndarray else _array(xp, out))
+    if cls.is_view:
+        _mark_view(result, inputs[0], cls, params)
+    return result
 
 
 def _any_requires_grad(inputs):
@@ -330,15 +444,98 @@ def _share_version(view, base):
     view._base = base._base if base._base is not None else base
 
 
-def promote_arrays(inputs):
-    """Arrays of ``inputs`` cast to their common dtype; Python scalars stay weak scalars."""
-    target = _dtype.result_type(*inputs).np
-    return [
-        (x._data if x._data.dtype == target else x._data.astype(target))
-        if isinstance(x, Tensor)
-        else (target.type(x) if x is not None and not isinstance(x, (tuple, list)) else x)
-        for x in inputs
-    ]
+def promote_arrays(inputs, op=None):
+    """Arrays of ``inputs`` cast to their common dtype; Python scalars stay weak scalars (an
+    integer one out of an integer dtype's range wraps around, as in PyTorch). ``op``, the
+    ``Op`` class, names the op in errors."""
+    try:
+        target = _dtype.result_type(*inputs).np
+    except TypeError as exc:
+        return numpy_operands(inputs, op, exc)
+    try:
+        return [
+            (x._data if x._data.dtype == target else x._data.astype(target))
+            if isinstance(x, Tensor)
+            else (target.type(x) if x is not None and not isinstance(x, (tuple, list)) else x)
+            for x in inputs
+        ]
+    except OverflowError:  # NumPy 2 refuses out-of-range Python ints (NEP 50)
+        return [
+            (x._data if x._data.dtype == target else x._data.astype(target))
+            if isinstance(x, Tensor)
+            else (
+                _weak_scalar(target, x) if x is not None and not isinstance(x, (tuple, list)) else x
+            )
+            for x in inputs
+        ]
+
+
+def _weak_scalar(target, x):
+    """Scalar ``x`` as NumPy dtype ``target``; a Python int out of an integer dtype's range
+    wraps around modulo 2**bits, as PyTorch's integer arithmetic (``uint8 + 300`` adds 44)."""
+    try:
+        return target.type(x)
+    except OverflowError:
+        if not isinstance(x, int) or target.kind not in "iu":
+            raise
+    # PyTorch holds a Python int as int64 or, past that, uint64: wider ints do not convert.
+    if x >= 1 << 64:
+        raise OverflowError("int too big to convert") from None
+    if x < -(1 << 63):
+        raise OverflowError("can't convert negative int to unsigned") from None
+    bits = 8 * target.itemsize
+    x %= 1 << bits
+    if target.kind == "i" and x >= 1 << (bits - 1):
+        x -= 1 << bits
+    return target.type(x)
+
+
+# Note [NumPy operands]
+# PyTorch's operators take a NumPy array as the right operand (``t + array``, ``t @ array``):
+# NumPy computes the result, with NumPy's promotion (float32 tensor + float64 array is float64;
+# a 0-d array counts as an array), and PyTorch wraps it as a tensor; a tensor that requires grad
+# cannot be read by NumPy and raises. ember does the same at the one place where operands are
+# promoted: for a binary op whose inputs are (Tensor, ndarray), both are cast to NumPy's result
+# dtype and the op runs on them. An array anywhere else (``ember.add(array, t)``, ``exp(array)``
+# of a promoting op) raises PyTorch's TypeError for an argument that must be a Tensor.
+# Differences from PyTorch: ``ember.add(t, array)`` (the function, not only the operator)
+# accepts the array as the operator does.
+
+
+def numpy_operands(inputs, op, error):
+    """Arrays for an op called with NumPy arrays among its inputs (Note [NumPy operands]);
+    re-raises ``error`` (from promotion) when there is none."""
+    arrays = [i for i, x in enumerate(inputs) if isinstance(x, _ndarray)]
+    if not arrays:
+        raise error
+    if arrays != [1] or len(inputs) != 2 or not isinstance(inputs[0], Tensor):
+        i = arrays[0]
+        arg = f"'{('input', 'other')[i]}' " if i < 2 else ""
+        raise TypeError(
+            f"{_op_name(op)}(): argument {arg}(position {i + 1}) must be Tensor, not numpy.ndarray"
+        ) from None
+    tensor, other = inputs
+    a = tensor._data
+    if type(a) is not _ndarray:
+        raise TypeError(
+            f"can't convert {tensor.device} device type tensor to numpy. Use Tensor.cpu() to "
+            "copy the tensor to host memory first."
+        ) from None
+    if tensor._requires_grad:
+        raise RuntimeError(
+            "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+        ) from None
+    target = np.result_type(a, other)
+    _dtype.from_numpy_dtype(target)  # an ember dtype, or its TypeError
+    return [a.astype(target, copy=False), other.astype(target, copy=False)]
+
+
+def _op_name(op):
+    """PyTorch-style name of an ``Op`` class for messages: ``FloorDivide`` -> ``floor_divide``."""
+    if op is None:
+        return "op"
+    name = op.__name__.lstrip("_")
+    return "".join("_" + c.lower() if c.isupper() and k else c.lower() for k, c in enumerate(name))
 
 
 class FunctionCtx:
@@ -436,8 +633,9 @@ class Function(Node, FunctionCtx):
 
     def _backward(self, grads):
         if self._materialize and any(g is None for g in grads):
+            xp = array_module(*[g._data for g in grads if g is not None])
             grads = [
-                g if g is not None or meta is None else make_tensor(np.zeros(meta[0], meta[1].np))
+                g if g is not None or meta is None else make_tensor(xp.zeros(meta[0], meta[1].np))
                 for g, meta in zip(grads, self._output_meta)
             ]
         result = type(self).backward(self, *grads)

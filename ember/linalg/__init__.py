@@ -1,5 +1,6 @@
 """``ember.linalg``: PyTorch's ``torch.linalg`` namespace (decompositions, solvers, norms,
-products). Built on ``np.linalg``; every gradient is written in ember ops."""
+products). Built on the array module's ``linalg`` (NumPy's or CuPy's); every gradient is
+written in ember ops."""
 
 from ember.linalg._matrix import LinAlgError, diagonal
 from ember.linalg.decompositions import (

@@ -3,7 +3,9 @@ view and its adjoint, constant masks, and the result tuples."""
 
 import numpy as np
 
-from ember._dtype import SCALAR_NAMES
+from ember._backend import array_module
+from ember._backend._arrays import as_strided
+from ember._dtype import SCALAR_NAMES, is_floating_np
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import wrap_dim
@@ -31,9 +33,15 @@ def scalar_name(x):
 
 
 def check_float(x, name):
-    if x._data.dtype.kind != "f":
+    """A floating input that LAPACK takes: float32 or float64 (half precision is refused, as
+    PyTorch's CPU kernels refuse it)."""
+    if not is_floating_np(x._data.dtype):
         raise RuntimeError(
             f"{name}: Expected a floating point or complex tensor as input. Got {scalar_name(x)}"
+        )
+    if x._data.dtype.itemsize < 4:
+        raise NotImplementedError(
+            f"{name}: Low precision dtypes not supported. Got {scalar_name(x)}"
         )
 
 
@@ -73,14 +81,15 @@ def first_failing(a, fails):
 def zero_pivot(mat):
     """1-based index of the first zero pivot of LU with partial pivoting (LAPACK's getrf
     info), or None; used only to word the error for a singular matrix."""
-    u = np.array(mat, dtype=np.float64)
+    xp = array_module(mat)
+    u = xp.array(mat, dtype=np.float64)
     n = u.shape[0]
     for k in range(n):
-        p = k + int(np.argmax(np.abs(u[k:, k])))
+        p = k + int(xp.argmax(xp.abs(u[k:, k])))
         if u[p, k] == 0:
             return k + 1
         u[[k, p]] = u[[p, k]]
-        u[k + 1 :, k:] -= np.outer(u[k + 1 :, k] / u[k, k], u[k, k:])
+        u[k + 1 :, k:] -= xp.outer(u[k + 1 :, k] / u[k, k], u[k, k:])
     return None
 
 
@@ -104,8 +113,9 @@ class DiagonalScatter(Op):
     """Zeros of ``shape`` with ``grad`` written on a diagonal (the adjoint of Diagonal)."""
 
     def forward(ctx, g, shape, offset, dim1, dim2):
+        xp = ctx.xp
         ctx.offset, ctx.dim1, ctx.dim2 = offset, dim1, dim2
-        out = np.zeros(shape, g.dtype)
+        out = xp.zeros(shape, g.dtype)
         _strided_diagonal(out, offset, dim1, dim2)[...] = g
         return out
 
@@ -114,6 +124,7 @@ class DiagonalScatter(Op):
 
 
 def _strided_diagonal(x, offset, dim1, dim2):
+    xp = array_module(x)
     shape, strides = x.shape, x.strides
     rest = [d for d in range(x.ndim) if d not in (dim1, dim2)]
     if offset >= 0:
@@ -124,9 +135,9 @@ def _strided_diagonal(x, offset, dim1, dim2):
         index = {dim1: -offset}
     out_shape = tuple(shape[d] for d in rest) + (length,)
     if length == 0 or x.size == 0:
-        return np.zeros(out_shape, x.dtype)
+        return xp.zeros(out_shape, x.dtype)
     first = x[tuple(slice(index.get(d, 0), None) for d in range(x.ndim))]
-    return np.lib.stride_tricks.as_strided(
+    return as_strided(
         first,
         shape=out_shape,
         strides=tuple(strides[d] for d in rest) + (strides[dim1] + strides[dim2],),
@@ -149,10 +160,12 @@ def diag_embed(v):
 
 def eye_like(x, n):
     """A constant identity matrix in ``x``'s dtype."""
-    return make_tensor(np.eye(n, dtype=x._data.dtype))
+    xp = array_module(x._data)
+    return make_tensor(xp.eye(n, dtype=x._data.dtype))
 
 
 def tril(x, k=0):
     """The lower triangle of the last two dims (times a constant 0/1 mask, so differentiable)."""
+    xp = array_module(x._data)
     m, n = x._data.shape[-2:]
-    return x * make_tensor(np.tri(m, n, k, dtype=x._data.dtype))
+    return x * make_tensor(xp.tri(m, n, k, dtype=x._data.dtype))

@@ -1,8 +1,8 @@
 """The ``torch.*`` spellings of linear algebra (``torch.det``, ``torch.norm``, ``torch.svd``...)
 and their Tensor methods, as thin wrappers over ember.linalg."""
 
-import numpy as np
-
+from ember._backend import array_module
+from ember._backend._arrays import errstate
 from ember._tensor import make_tensor
 from ember.linalg._results import linalg_slogdet, svd_result
 from ember.linalg.decompositions import det as _det
@@ -24,9 +24,10 @@ def det(input):
 def logdet(input):
     """log(det(input)): nan for a negative determinant, -inf for a zero one."""
     sign, logabsdet = _slogdet(input)
+    xp = array_module(sign._data)
     # log(sign) is a constant: 0 for +1, nan for -1 (as PyTorch's logdet).
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return logabsdet + make_tensor(np.log(sign._data))
+    with errstate(xp, divide="ignore", invalid="ignore"):
+        return logabsdet + make_tensor(xp.log(sign._data))
 
 
 def slogdet(input):

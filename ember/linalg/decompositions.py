@@ -1,5 +1,5 @@
 """Inverse, determinants, solve and the factorizations (cholesky, qr, svd, eigh) on
-``np.linalg``, each with its gradient written in ember ops (real inputs).
+``xp.linalg``, each with its gradient written in ember ops (real inputs).
 
 Note [factorization outputs in backward]
 A multi-output op's backward needs its outputs (Q and R, U S Vh, L and V). A plain backward
@@ -13,8 +13,8 @@ singular values or eigenvalues). The gradients assume distinct values and are co
 functions that do not depend on that choice, as PyTorch's are.
 """
 
-import numpy as np
-
+from ember._backend import array_module
+from ember._backend._math import SolverError
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.autograd.grad_mode import GRAD
@@ -66,9 +66,10 @@ class Inv(Op):
     save_output = True
 
     def forward(ctx, a):
+        xp = ctx.xp
         try:
-            return np.linalg.inv(a)
-        except np.linalg.LinAlgError:
+            return xp.linalg.inv(a)
+        except SolverError:
             index, pivot = first_failing(a, zero_pivot)
             element = f"The diagonal element {pivot} is zero, t" if pivot else "T"
             raise LinAlgError(
@@ -92,7 +93,7 @@ class Det(Op):
     save_output = True
 
     def forward(ctx, a):
-        return np.linalg.det(a)
+        return ctx.xp.linalg.det(a)
 
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
@@ -112,8 +113,9 @@ class Slogdet(Op):
     non_differentiable = (0,)
 
     def forward(ctx, a):
-        sign, logabsdet = np.linalg.slogdet(a)
-        return np.asarray(sign, a.dtype), np.asarray(logabsdet, a.dtype)
+        xp = ctx.xp
+        sign, logabsdet = xp.linalg.slogdet(a)
+        return xp.asarray(sign, a.dtype), xp.asarray(logabsdet, a.dtype)
 
     def backward(ctx, grad_sign, grad_logabsdet):
         (a,) = ctx.saved_tensors
@@ -131,9 +133,10 @@ class Solve(Op):
     save_output = True
 
     def forward(ctx, a, b):
+        xp = ctx.xp
         try:
-            return np.linalg.solve(a, b)
-        except np.linalg.LinAlgError:
+            return xp.linalg.solve(a, b)
+        except SolverError:
             index, _ = first_failing(a, zero_pivot)
             raise LinAlgError(
                 f"torch.linalg.solve: {batch_prefix(a, index)}The solver failed because the "
@@ -191,9 +194,10 @@ class Cholesky(Op):
     save_output = True
 
     def forward(ctx, a):
+        xp = ctx.xp
         try:
-            return np.linalg.cholesky(a)
-        except np.linalg.LinAlgError:
+            return xp.linalg.cholesky(a)
+        except SolverError:
             index, order = first_failing(a, _failing_minor)
             raise LinAlgError(
                 f"linalg.cholesky: {batch_prefix(a, index)}The factorization could not be "
@@ -212,19 +216,20 @@ class Cholesky(Op):
 
 def _failing_minor(mat):
     """The order of the first leading minor that is not positive-definite (1-based), or 0."""
+    xp = array_module(mat)
     try:
-        np.linalg.cholesky(mat)
+        xp.linalg.cholesky(mat)
         return 0
-    except np.linalg.LinAlgError:
+    except SolverError:
         pass
     # Positive-definiteness of leading minors is monotone: bisect for the first failure.
     lo, hi = 1, mat.shape[-1]
     while lo < hi:
         mid = (lo + hi) // 2
         try:
-            np.linalg.cholesky(mat[:mid, :mid])
+            xp.linalg.cholesky(mat[:mid, :mid])
             lo = mid + 1
-        except np.linalg.LinAlgError:
+        except SolverError:
             hi = mid
     return lo
 
@@ -243,12 +248,13 @@ class Qr(Op):
     save_inputs = True
 
     def forward(ctx, a, mode):
+        xp = ctx.xp
         ctx.mode = mode
         if mode == "r":
-            r = np.linalg.qr(a, mode="r")
+            r = xp.linalg.qr(a, mode="r")
             ctx.arrays = (r,)
-            return np.zeros((0,), a.dtype), r
-        q, r = np.linalg.qr(a, mode=mode)
+            return xp.zeros((0,), a.dtype), r
+        q, r = xp.linalg.qr(a, mode=mode)
         ctx.arrays = (q, r)
         return q, r
 
@@ -280,8 +286,9 @@ class Qr(Op):
 
 def _columns(m, n, start, stop, like):
     """The constant (stop - start, n) selector of columns start:stop."""
-    sel = np.zeros((stop - start, n), like._data.dtype)
-    sel[np.arange(stop - start), np.arange(start, stop)] = 1
+    xp = array_module(like._data)
+    sel = xp.zeros((stop - start, n), like._data.dtype)
+    sel[xp.arange(stop - start), xp.arange(start, stop)] = 1
     return make_tensor(sel)
 
 
@@ -313,8 +320,9 @@ class Svd(Op):
     save_inputs = True
 
     def forward(ctx, a, full_matrices):
+        xp = ctx.xp
         ctx.full_matrices = full_matrices
-        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+        u, s, vh = xp.linalg.svd(a, full_matrices=full_matrices)
         ctx.arrays = (u, s, vh)
         return u, s, vh
 
@@ -372,8 +380,9 @@ class Eigh(Op):
     save_inputs = True
 
     def forward(ctx, a, UPLO):  # noqa: N803 (PyTorch's argument name)
+        xp = ctx.xp
         ctx.uplo = UPLO
-        w, v = np.linalg.eigh(a, UPLO=UPLO)
+        w, v = xp.linalg.eigh(a, UPLO=UPLO)
         ctx.arrays = (w, v)
         return w, v
 

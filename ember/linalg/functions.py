@@ -3,6 +3,8 @@ multi_dot."""
 
 import numpy as np
 
+from ember._backend import array_module
+from ember._dtype import is_floating_np
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.linalg._matrix import check_float, check_matrix, scalar_name
@@ -18,17 +20,24 @@ __all__ = ["pinv", "matrix_rank", "lstsq", "cross", "multi_dot", "vecdot"]
 def _tolerance(values, atol, rtol, m, n, dtype):
     """PyTorch's cut-off ``max(atol, rtol * largest value)``, per matrix; rtol defaults to
     eps * max(m, n) when neither tolerance is given, and to 0 when only atol is."""
+    xp = array_module(values)
     if rtol is None:
         rtol = np.finfo(dtype).eps * max(m, n) if atol is None else 0.0
-    atol = np.asarray(0.0 if atol is None else getattr(atol, "_data", atol))[..., None]
-    rtol = np.asarray(getattr(rtol, "_data", rtol))[..., None]
-    largest = np.max(values, axis=-1, keepdims=True, initial=0.0)
-    return np.maximum(atol, rtol * largest)
+    atol = xp.asarray(0.0 if atol is None else getattr(atol, "_data", atol))[..., None]
+    rtol = xp.asarray(getattr(rtol, "_data", rtol))[..., None]
+    # The largest value of an empty set is 0 (no cut-off beyond atol).
+    largest = values.max(axis=-1, keepdims=True) if values.shape[-1] else xp.zeros_like(atol)
+    return xp.maximum(atol, rtol * largest)
+
+
+def _lapack_dtype(A):
+    """Whether ``A`` is float32 or float64, the dtypes PyTorch's pinv and matrix_rank take."""
+    return is_floating_np(A._data.dtype) and A._data.dtype.itemsize >= 4
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     """Moore-Penrose pseudo-inverse, cutting singular values below the tolerance."""
-    if A._data.ndim < 2 or A._data.dtype.kind != "f":
+    if A._data.ndim < 2 or not _lapack_dtype(A):
         raise RuntimeError(
             f"linalg.pinv({scalar_name(A)}{{{list(A.shape)}}}): expected a tensor with 2 or more "
             "dimensions of float, double, cfloat or cdouble types"
@@ -37,7 +46,8 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     dtype = A._data.dtype
     if hermitian:
         w, v = eigh(A)
-        keep = np.abs(w._data) > _tolerance(np.abs(w._data), atol, rtol, m, n, dtype)
+        xp = array_module(w._data)
+        keep = xp.abs(w._data) > _tolerance(xp.abs(w._data), atol, rtol, m, n, dtype)
         inv_w = _masked_reciprocal(w, keep)
         return write_out((v * inv_w.unsqueeze(-2)) @ v.mT, out, "linalg.pinv")
     u, s, vh = svd(A, full_matrices=False)
@@ -51,21 +61,23 @@ def _masked_reciprocal(values, keep):
     from ember.ops.elementwise import where
 
     cond = make_tensor(keep)
-    one = make_tensor(np.ones((), values._data.dtype))
+    xp = array_module(values._data)
+    one = make_tensor(xp.ones((), values._data.dtype))
     return make_tensor(keep.astype(values._data.dtype)) / where(cond, values, one)
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
     """Number of singular values above the tolerance (int64)."""
     check_matrix(A, "torch.linalg.matrix_rank", "input")
-    if A._data.dtype.kind != "f":
+    if not _lapack_dtype(A):
         raise RuntimeError("This function doesn't handle types other than float and double")
     m, n = A._data.shape[-2:]
     a = A._data
-    values = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
+    xp = array_module(a)
+    values = xp.abs(xp.linalg.eigvalsh(a)) if hermitian else xp.linalg.svd(a, compute_uv=False)
     tol = _tolerance(values, atol, rtol, m, n, a.dtype)
-    rank = np.sum(values > tol, axis=-1).astype(np.int64)
-    return write_out(make_tensor(np.asarray(rank)), out, "linalg.matrix_rank")
+    rank = xp.sum(values > tol, axis=-1).astype(np.int64)
+    return write_out(make_tensor(xp.asarray(rank)), out, "linalg.matrix_rank")
 
 
 def lstsq(A, B, rcond=None, *, driver=None):
@@ -88,18 +100,19 @@ def lstsq(A, B, rcond=None, *, driver=None):
     eps_rtol = np.finfo(A._data.dtype).eps * max(m, n) if rcond is None else rcond
     solution = pinv(A, rtol=eps_rtol) @ b
     a = A._data
-    values = np.linalg.svd(a, compute_uv=False)
+    xp = array_module(a)
+    values = xp.linalg.svd(a, compute_uv=False)
     tol = _tolerance(values, None, eps_rtol, m, n, a.dtype)
-    rank_arr = np.sum(values > tol, axis=-1).astype(np.int64)
-    empty = make_tensor(np.zeros((0,), a.dtype))
+    rank_arr = xp.sum(values > tol, axis=-1).astype(np.int64)
+    empty = make_tensor(xp.zeros((0,), a.dtype))
     rank = (
-        make_tensor(np.asarray(rank_arr))
+        make_tensor(xp.asarray(rank_arr))
         if driver != "gels"
-        else make_tensor(np.zeros((0,), np.int64))
+        else make_tensor(xp.zeros((0,), np.int64))
     )
     singular_values = make_tensor(values) if driver in ("gelsd", "gelss") else empty
     residuals = empty
-    if m > n and driver != "gelsy" and np.all(rank_arr == n):
+    if m > n and driver != "gelsy" and bool((rank_arr == n).all()):
         r = matmul(A, solution) - b
         residuals = (r * r).sum(-2)
     if vector:
@@ -115,8 +128,9 @@ class Cross(Op):
     save_inputs = True
 
     def forward(ctx, a, b, dim):
+        xp = ctx.xp
         ctx.dim = dim
-        return np.cross(a, b, axis=dim)
+        return xp.cross(a, b, axis=dim)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors

@@ -3,15 +3,17 @@
 
 import math
 
-import numpy as np
-
 from ember import _dtype
+from ember._backend import array_module
+from ember._backend._arrays import errstate
+from ember._dtype import is_floating_np
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
-from ember.linalg._matrix import check_float, check_matrix, scalar_name
+from ember.linalg._matrix import check_matrix, scalar_name
 from ember.linalg.decompositions import svdvals
 from ember.ops._common import wrap_dim, wrap_dims
 from ember.ops._inplace import write_out
+from ember.ops.cumulative import accumulation_dtype
 
 __all__ = ["vector_norm", "matrix_norm", "norm"]
 
@@ -23,22 +25,26 @@ class VectorNorm(Op):
     save_output = True
 
     def forward(ctx, x, ord, dims, keepdim):
+        xp = ctx.xp
         ctx.ord, ctx.dims = ord, dims
         ctx.kept = tuple(1 if i in dims else s for i, s in enumerate(x.shape))
+        dtype = x.dtype
+        # Half precision sums in float32 (a float16 sum of squares overflows at 65504).
+        x = x.astype(accumulation_dtype(dtype), copy=False)
         if ord == 0:
-            out = np.count_nonzero(x, axis=dims, keepdims=keepdim).astype(x.dtype)
+            out = xp.count_nonzero(x, axis=dims, keepdims=keepdim).astype(x.dtype)
         elif ord in (_INF, -_INF):
-            reduce = np.max if ord > 0 else np.min
-            out = reduce(np.abs(x), axis=dims, keepdims=keepdim)
+            reduce = xp.max if ord > 0 else xp.min
+            out = reduce(xp.abs(x), axis=dims, keepdims=keepdim)
         elif ord == 1:
-            out = np.sum(np.abs(x), axis=dims, keepdims=keepdim)
+            out = xp.sum(xp.abs(x), axis=dims, keepdims=keepdim)
         elif ord == 2:
-            out = np.sqrt(np.sum(x * x, axis=dims, keepdims=keepdim))
+            out = xp.sqrt(xp.sum(x * x, axis=dims, keepdims=keepdim))
         else:
-            with np.errstate(divide="ignore"):
-                powered = np.sum(np.abs(x) ** ord, axis=dims, keepdims=keepdim)
+            with errstate(xp, divide="ignore"):
+                powered = xp.sum(xp.abs(x) ** ord, axis=dims, keepdims=keepdim)
                 out = powered ** (1.0 / ord)
-        return np.asarray(out, x.dtype)
+        return xp.asarray(out, dtype)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -48,20 +54,21 @@ class VectorNorm(Op):
         g = grad.reshape(ctx.kept)
         norm = ctx.output.reshape(ctx.kept)
         xd = x._data
-        sign = make_tensor(np.sign(xd))  # constant: d sign(x)/dx is 0 almost everywhere
+        xp = array_module(xd)
+        sign = make_tensor(xp.sign(xd))  # constant: d sign(x)/dx is 0 almost everywhere
         if p in (_INF, -_INF):
             # The gradient is shared equally among the entries that attain the max (min).
-            hits = (np.abs(xd) == norm._data).astype(xd.dtype)
-            count = np.sum(hits, axis=ctx.dims, keepdims=True)
-            return g * sign * make_tensor(hits / np.maximum(count, 1))
+            hits = (xp.abs(xd) == norm._data).astype(xd.dtype)
+            count = xp.sum(hits, axis=ctx.dims, keepdims=True)
+            return g * sign * make_tensor(hits / xp.maximum(count, 1))
         if p == 1:
             return g * sign
-        zero_norm = make_tensor(np.asarray(norm._data == 0))
+        zero_norm = make_tensor(xp.asarray(norm._data == 0))
         safe_norm = _where(zero_norm, 1.0, norm)
         if p == 2:
             # 0 where the norm is 0, as in PyTorch.
             return g * x / safe_norm
-        zero_x = make_tensor(np.asarray(xd == 0))
+        zero_x = make_tensor(xp.asarray(xd == 0))
         safe_abs = _where(zero_x, 1.0, x * sign)
         # |x|^(p-1) / norm^(p-1) as exp((p-1) log(...)): both sides are positive where used.
         scale = ((safe_abs / safe_norm).log() * (p - 1)).exp()
@@ -72,13 +79,13 @@ class VectorNorm(Op):
 def abs_(x):
     """``|x|`` as ``x * sign(x)`` with the sign a constant (its derivative is 0 a.e.; at 0 the
     gradient is 0, as PyTorch's abs)."""
-    return x * make_tensor(np.sign(x._data))
+    return x * make_tensor(array_module(x._data).sign(x._data))
 
 
 def _where(cond, value, x):
     from ember.ops.elementwise import where
 
-    return where(cond, make_tensor(np.asarray(value, x._data.dtype)), x)
+    return where(cond, make_tensor(array_module(x._data).asarray(value, x._data.dtype)), x)
 
 
 def _norm_dtype(x, dtype, name):
@@ -101,7 +108,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     """The ``ord``-norm of ``x`` over ``dim`` (all dims when None), as a vector norm."""
     if isinstance(ord, str):
         raise TypeError("linalg_vector_norm(): argument 'ord' must be Number, not str")
-    if x._data.dtype.kind != "f":
+    if not is_floating_np(x._data.dtype):
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
             f"{scalar_name(x)}"
@@ -124,7 +131,11 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     """A matrix norm over the two dims ``dim``: 'fro', 'nuc', inf, -inf, 1, -1, 2, -2."""
-    check_float(A, "linalg.matrix_norm")
+    if not is_floating_np(A._data.dtype):
+        raise RuntimeError(
+            "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got "
+            f"{scalar_name(A)}"
+        )
     check_matrix(A, "linalg.matrix_norm")
     A = _norm_dtype(A, dtype, "linalg.matrix_norm")
     if len(dim) != 2:

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from ember import ops
+from ember._backend import array_module
 from ember.autograd.grad_mode import no_grad
 
 __all__ = [
@@ -30,7 +31,7 @@ __all__ = [
 
 def _write(tensor, array):
     """Copy ``array`` into ``tensor``'s memory (under no_grad) and bump its version."""
-    np.copyto(tensor._data, array, casting="unsafe")
+    array_module(tensor._data).copyto(tensor._data, array, casting="unsafe")
     tensor._version.value += 1
     return tensor
 
@@ -140,7 +141,7 @@ def eye_(tensor):
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with no_grad():
-        return _write(tensor, np.eye(*tensor.shape))
+        return _write(tensor, array_module(tensor._data).eye(*tensor.shape))
 
 
 def dirac_(tensor, groups=1):
@@ -153,7 +154,7 @@ def dirac_(tensor, groups=1):
         raise ValueError("dim 0 must be divisible by groups")
     out_per_group = sizes[0] // groups
     min_dim = min(out_per_group, sizes[1])
-    array = np.zeros(tuple(sizes))
+    array = array_module(tensor._data).zeros(tuple(sizes))
     centre = tuple(s // 2 for s in sizes[2:])
     for g in range(groups):
         for d in range(min_dim):
@@ -208,12 +209,14 @@ def orthogonal_(tensor, gain=1, generator=None):
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
     with no_grad():
-        flat = ops.empty((rows, cols), dtype=tensor.dtype).normal_(0, 1, generator=generator)._data
+        like = {"dtype": tensor.dtype, "device": tensor.device}
+        flat = ops.empty((rows, cols), **like).normal_(0, 1, generator=generator)._data
         flat = flat.astype(np.float64)
         if rows < cols:
             flat = flat.T
-        q, r = np.linalg.qr(flat)
-        q = q * np.sign(np.diag(r))  # makes the decomposition unique, as in PyTorch
+        xp = array_module(flat)
+        q, r = xp.linalg.qr(flat)
+        q = q * xp.sign(xp.diag(r))  # makes the decomposition unique, as in PyTorch
         if rows < cols:
             q = q.T
         return _write(tensor, (q * gain).reshape(tuple(tensor.shape)))
@@ -229,11 +232,11 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
         tensor.normal_(0, std, generator=generator)
         data = tensor._data
         for col in range(cols):
-            perm = _randperm(rows, generator)
+            perm = _randperm(rows, generator, tensor.device)
             data[perm[:num_zeros], col] = 0
         tensor._version.value += 1
     return tensor
 
 
-def _randperm(n, generator):
-    return ops.randperm(n, generator=generator)._data
+def _randperm(n, generator, device):
+    return ops.randperm(n, generator=generator, device=device)._data

@@ -1,8 +1,8 @@
 """Parameter and Buffer: the tensors a Module registers when they are assigned as attributes."""
 
-import numpy as np
-
 from ember import _dtype
+from ember._backend import array_module
+from ember._device import as_device
 from ember._tensor import Tensor, make_tensor
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter"]
@@ -11,7 +11,7 @@ __all__ = ["Parameter", "Buffer", "UninitializedParameter"]
 def _alias(data, requires_grad, cls):
     """A ``cls`` tensor sharing ``data``'s memory and version counter, outside the graph."""
     if data is None:
-        t = make_tensor(np.empty((0,), _dtype.get_default_dtype().np), cls=cls)
+        t = make_tensor(as_device(None).xp.empty((0,), _dtype.get_default_dtype().np), cls=cls)
     else:
         if not isinstance(data, Tensor):
             raise TypeError(f"Parameter data must be a Tensor, got {type(data).__name__}")
@@ -48,9 +48,8 @@ class UninitializedParameter(Parameter):
     cls_to_become = Parameter
 
     def __new__(cls, requires_grad=True, device=None, dtype=None):
-        t = make_tensor(
-            np.empty((0,), (_dtype.as_dtype(dtype) or _dtype.get_default_dtype()).np), cls=cls
-        )
+        dt = (_dtype.as_dtype(dtype) or _dtype.get_default_dtype()).np
+        t = make_tensor(as_device(device).xp.empty((0,), dt), cls=cls)
         t._requires_grad = requires_grad
         return t
 
@@ -63,7 +62,9 @@ class UninitializedParameter(Parameter):
     def materialize(self, shape, device=None, dtype=None):
         """Allocate (uninitialised) memory of ``shape`` and become a plain Parameter."""
         dt = _dtype.as_dtype(dtype).np if dtype is not None else self._data.dtype
-        self._data = np.empty(tuple(shape), dt)
+        # Where it was declared unless told otherwise (LazyLinear(..., device=...)).
+        xp = as_device(device).xp if device is not None else array_module(self._data)
+        self._data = xp.empty(tuple(shape), dt)
         self.__class__ = self.cls_to_become
 
     def __reduce_ex__(self, protocol):
@@ -84,7 +85,7 @@ class Buffer(Tensor, metaclass=_BufferMeta):
 
     def __new__(cls, data=None, *, persistent=True):
         if data is None:
-            data = make_tensor(np.empty((0,), _dtype.get_default_dtype().np))
+            data = make_tensor(as_device(None).xp.empty((0,), _dtype.get_default_dtype().np))
         t = make_tensor(data._data)
         t._version = data._version
         if data._requires_grad:

@@ -6,6 +6,8 @@ is the other's gradient, so every derivative order works.
 
 import numpy as np
 
+from ember._backend import array_module
+from ember._backend._arrays import run_ranks
 from ember.autograd.function import Op
 
 __all__ = ["take_axis"]
@@ -14,7 +16,7 @@ __all__ = ["take_axis"]
 class _TakeAxis(Op):
     def forward(ctx, x, *, idx, axis):
         ctx.idx, ctx.axis, ctx.size = idx, axis, x.shape[axis]
-        return np.take(x, idx, axis=axis)
+        return ctx.xp.take(x, idx, axis=axis)
 
     def backward(ctx, grad):
         return _AddAxis.apply(grad, idx=ctx.idx, axis=ctx.axis, size=ctx.size)
@@ -25,21 +27,22 @@ class _AddAxis(Op):
         ctx.idx, ctx.axis = idx, axis
         shape = list(g.shape)
         shape[axis] = size
-        out = np.zeros(shape, dtype=g.dtype)
+        xp = ctx.xp
+        out = xp.zeros(shape, dtype=g.dtype)
         key = [slice(None)] * g.ndim
         # Positions that share a target index get ranks 0, 1, 2...; within one rank the targets
         # are distinct, so each rank is one fancy-indexed add (padding and 2x upsampling have
         # at most 2 ranks).
-        order = np.argsort(idx, kind="stable")
+        order = xp.argsort(idx, kind="stable")
         sorted_idx = idx[order]
         n = idx.size
-        first = np.ones(n, dtype=bool)
+        first = xp.ones(n, dtype=bool)
         first[1:] = sorted_idx[1:] != sorted_idx[:-1]
-        rank = np.arange(n) - np.maximum.accumulate(np.where(first, np.arange(n), 0))
+        rank = run_ranks(first)
         for r in range(int(rank.max()) + 1 if n else 0):
             sel = order[rank == r]
             key[axis] = idx[sel]
-            part = np.take(g, sel, axis=axis)
+            part = xp.take(g, sel, axis=axis)
             if r == 0:
                 out[tuple(key)] = part
             else:
@@ -52,4 +55,7 @@ class _AddAxis(Op):
 
 def take_axis(x, idx, axis):
     """``x`` indexed by the int array ``idx`` along ``axis`` (differentiable)."""
-    return _TakeAxis.apply(x, idx=np.asarray(idx, dtype=np.int64), axis=axis % x.dim())
+    # The index moves to x's device once, here, not in every forward.
+    xp = array_module(x._data)
+    idx = xp.asarray(idx, dtype=np.int64)
+    return _TakeAxis.apply(x, idx=idx, axis=axis % x.dim())

@@ -7,6 +7,8 @@ its own family under differentiation: every derivative order works.
 
 import numpy as np
 
+from ember._backend import array_module
+from ember._backend._arrays import run_ranks
 from ember.autograd.function import Op
 
 __all__ = ["axis_taps"]
@@ -14,22 +16,23 @@ __all__ = ["axis_taps"]
 
 def _transpose(taps, size):
     """The taps of the transposed map onto an axis of ``size`` positions."""
+    xp = array_module(taps[0][0])
     n_out = taps[0][0].size
-    targets = np.concatenate([idx for idx, _ in taps])
-    sources = np.tile(np.arange(n_out), len(taps))
-    weights = np.concatenate([w for _, w in taps])
+    targets = xp.concatenate([idx for idx, _ in taps])
+    sources = xp.tile(xp.arange(n_out), len(taps))
+    weights = xp.concatenate([w for _, w in taps])
     keep = weights != 0
     targets, sources, weights = targets[keep], sources[keep], weights[keep]
-    order = np.argsort(targets, kind="stable")
+    order = xp.argsort(targets, kind="stable")
     targets, sources, weights = targets[order], sources[order], weights[order]
     n = targets.size
-    first = np.ones(n, dtype=bool)
+    first = xp.ones(n, dtype=bool)
     first[1:] = targets[1:] != targets[:-1]
-    rank = np.arange(n) - np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    rank = run_ranks(first)
     out = []
     for r in range(int(rank.max()) + 1 if n else 1):
-        idx = np.zeros(size, dtype=np.int64)
-        w = np.zeros(size, dtype=weights.dtype)
+        idx = xp.zeros(size, dtype=np.int64)
+        w = xp.zeros(size, dtype=weights.dtype)
         sel = rank == r
         idx[targets[sel]] = sources[sel]
         w[targets[sel]] = weights[sel]
@@ -43,7 +46,7 @@ class _AxisTaps(Op):
         bshape = (-1,) + (1,) * (x.ndim - axis - 1)
         out = None
         for idx, w in taps:
-            term = np.take(x, idx, axis=axis)
+            term = ctx.xp.take(x, idx, axis=axis)
             term *= w.astype(x.dtype, copy=False).reshape(bshape)
             if out is None:
                 out = term
@@ -57,4 +60,8 @@ class _AxisTaps(Op):
 
 def axis_taps(x, taps, axis):
     """``sum_k x.index_select(axis, idx_k) * w_k`` (weights broadcast along ``axis``)."""
-    return _AxisTaps.apply(x, taps=tuple(taps), axis=axis % x.dim())
+    # The taps move to x's device once, here, not in every forward.
+    xp = array_module(x._data)
+    if xp is not np:
+        taps = tuple((xp.asarray(idx), xp.asarray(w)) for idx, w in taps)
+    return _AxisTaps.apply(x, taps=taps, axis=axis % x.dim())

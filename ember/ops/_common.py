@@ -3,6 +3,8 @@
 import numpy as np
 
 from ember import _dtype
+from ember._backend import array_module
+from ember._device import as_device
 from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 
@@ -21,9 +23,11 @@ def as_tensor_arg(x, like=None):
     """A Tensor for ``x``; a Python number becomes a 0-d tensor of its PyTorch dtype."""
     if isinstance(x, Tensor):
         return x
+    # On ``like``'s device when it is a tensor, else on the default device.
+    xp = array_module(like._data) if isinstance(like, Tensor) else as_device(None).xp
     if like is not None and isinstance(x, (int, float, bool)):
-        return make_tensor(np.asarray(x, dtype=_dtype.result_type(like, x).np))
-    return make_tensor(np.asarray(x, dtype=_dtype.scalar_dtype(x).np))
+        return make_tensor(xp.asarray(x, dtype=_dtype.result_type(like, x).np))
+    return make_tensor(xp.asarray(x, dtype=_dtype.scalar_dtype(x).np))
 
 
 def wrap_dim(dim, ndim, name=None):

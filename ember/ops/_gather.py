@@ -7,8 +7,8 @@ reductions without indices (max(), amax, median()): the gradient is shared evenl
 elements equal to the result.
 """
 
-import numpy as np
-
+from ember._backend import array_module
+from ember._backend._arrays import add_at, errstate, put_along_axis
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 
@@ -18,7 +18,7 @@ __all__ = ["take_along_dim", "SelectValue", "check_nonempty"]
 class TakeAlongDim(Op):
     def forward(ctx, x, index, dim, unique):
         ctx.index, ctx.dim, ctx.unique, ctx.shape = index, dim, unique, x.shape
-        return np.take_along_axis(x, index, dim)
+        return ctx.xp.take_along_axis(x, index, dim)
 
     def backward(ctx, grad):
         return ScatterAlongDim.apply(
@@ -31,14 +31,15 @@ class ScatterAlongDim(Op):
 
     def forward(ctx, src, index, dim, shape, unique):
         ctx.index, ctx.dim, ctx.unique = index, dim, unique
-        out = np.zeros(shape, src.dtype)
+        xp = ctx.xp
+        out = xp.zeros(shape, src.dtype)
         if unique:
-            np.put_along_axis(out, index, src, dim)
+            put_along_axis(out, index, src, dim)
         else:
             # Repeated indices (cummax) accumulate.
-            where = list(np.ix_(*[np.arange(s) for s in index.shape]))
+            where = list(xp.ix_(*[xp.arange(s) for s in index.shape]))
             where[dim] = index
-            np.add.at(out, tuple(where), src)
+            add_at(out, tuple(where), src)
         return out
 
     def backward(ctx, grad):
@@ -75,11 +76,12 @@ class SelectValue(Op):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         xd, value = x._data, ctx.value
+        xp = array_module(xd)
         mask = xd == value
         if ctx.nan_equal:
-            mask |= np.isnan(xd) & np.isnan(value)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            weights = mask / np.sum(mask, axis=ctx.dims, keepdims=True)
+            mask |= xp.isnan(xd) & xp.isnan(value)
+        with errstate(xp, divide="ignore", invalid="ignore"):
+            weights = mask / mask.sum(axis=ctx.dims, keepdims=True)
         return grad.reshape(value.shape) * make_tensor(weights.astype(xd.dtype))
 
 

@@ -9,9 +9,7 @@ Keys are NumPy keys on the backend array, already checked by the caller; gather,
 index_select, index_add... build keys and call these.
 """
 
-import numpy as np
-from numpy.lib.stride_tricks import as_strided
-
+from ember._backend._arrays import add_at, as_strided
 from ember.autograd.function import Op
 
 __all__ = ["Slice", "SliceBackward", "Index", "IndexBackward", "IndexPut", "basic_view"]
@@ -69,7 +67,7 @@ class SliceBackward(Op):
 
     def forward(ctx, g, shape, key):
         ctx.key = key
-        out = np.zeros(shape, g.dtype)
+        out = ctx.xp.zeros(shape, g.dtype)
         out[key] = g
         return out
 
@@ -92,8 +90,8 @@ class IndexBackward(Op):
 
     def forward(ctx, g, shape, key):
         ctx.key = key
-        out = np.zeros(shape, g.dtype)
-        np.add.at(out, key, g)
+        out = ctx.xp.zeros(shape, g.dtype)
+        add_at(out, key, g)
         return out
 
     def backward(ctx, grad):
@@ -109,7 +107,7 @@ class IndexPut(Op):
         ctx.accumulate = accumulate
         out = x.copy()
         if accumulate:
-            np.add.at(out, key, value)
+            add_at(out, key, value)
         else:
             out[key] = value
         return out

@@ -9,9 +9,8 @@ graph, the base is rewritten as "the old base with this window replaced" (PyTorc
 CopySlices), and the view becomes a fresh view of the new base.
 """
 
-import numpy as np
-
 from ember import _dtype
+from ember._backend import array_module
 from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
@@ -44,7 +43,8 @@ def _check_result(x, result, name):
 def inplace(fn, x, *args, **kwargs):
     """Compute ``fn(x, *args, **kwargs)`` and store it into ``x``, recording as PyTorch does."""
     name = fn.__name__ + "_"
-    if not x._data.flags.writeable:
+    # getattr: CuPy arrays have no write flag (always writable); inline on this hot path.
+    if not getattr(x._data.flags, "writeable", True):
         # An expanded tensor: several elements share one memory location.
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a "
@@ -56,7 +56,7 @@ def inplace(fn, x, *args, **kwargs):
     ):
         result = fn(x, *args, **kwargs)
         _check_result(x, result, name)
-        np.copyto(x._data, result._data, casting="unsafe")
+        array_module(x._data).copyto(x._data, result._data, casting="unsafe")
         x._version.value += 1
         return x
     if x._grad_fn is None and x._requires_grad:
@@ -84,7 +84,7 @@ def inplace(fn, x, *args, **kwargs):
     if chain and x._base is not None:
         _rewrite_base(x, x._base, chain, result)
     else:
-        np.copyto(x._data, result._data)
+        array_module(x._data).copyto(x._data, result._data)
         x._version.value += 1
         _take_identity(x, result)
     return x
@@ -146,14 +146,14 @@ class CopySlices(Op):
         return out
 
     def backward(ctx, grad):
-        mask = make_tensor(np.ones(grad.shape, grad._data.dtype))
+        mask = make_tensor(array_module(grad._data).ones(grad.shape, grad._data.dtype))
         _replay(mask, ctx.chain)._data[...] = 0
         return grad * mask, _replay(grad, ctx.chain)
 
 
 def _rewrite_base(view, base, chain, result):
     new_base = CopySlices.apply(_snapshot(base), result, chain)
-    np.copyto(base._data, new_base._data)
+    array_module(base._data).copyto(base._data, new_base._data)
     base._version.value += 1
     _take_identity(base, new_base)
     # The view's memory already holds the new values; only its graph identity changes.
@@ -177,7 +177,7 @@ def write_out(result, out, name="op"):
         )
     if out._data.shape != result._data.shape:
         # PyTorch resizes an out= tensor of the wrong shape; ember does the same.
-        out._data = np.empty(result._data.shape, out._data.dtype)
-    np.copyto(out._data, result._data, casting="unsafe")
+        out._data = array_module(out._data).empty(result._data.shape, out._data.dtype)
+    array_module(out._data).copyto(out._data, result._data, casting="unsafe")
     out._version.value += 1
     return out

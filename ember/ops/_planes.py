@@ -7,6 +7,8 @@ max_unpool) and ``_GatherPlanes`` are each other's adjoints, so derivatives of a
 
 import numpy as np
 
+from ember._backend import array_module
+from ember._backend._arrays import add_at
 from ember.autograd.function import Op
 
 __all__ = ["scatter_planes", "gather_planes"]
@@ -15,7 +17,11 @@ __all__ = ["scatter_planes", "gather_planes"]
 def _global_index(idx, nlead, plane):
     """Flat indices into the whole ``(*lead, plane)`` array."""
     lead = int(np.prod(idx.shape[:nlead], dtype=np.int64))
-    offsets = np.arange(lead, dtype=np.int64).reshape(idx.shape[:nlead] + (1,) * (idx.ndim - nlead))
+    offsets = (
+        array_module(idx)
+        .arange(lead, dtype=np.int64)
+        .reshape(idx.shape[:nlead] + (1,) * (idx.ndim - nlead))
+    )
     return (idx + offsets * plane).ravel()
 
 
@@ -26,10 +32,10 @@ class _ScatterPlanes(Op):
         plane = int(np.prod(size, dtype=np.int64))
         flat = _global_index(idx, nlead, plane)
         total = int(np.prod(lead, dtype=np.int64)) * plane
-        out = np.zeros(total, dtype=g.dtype)
+        out = ctx.xp.zeros(total, dtype=g.dtype)
         if accumulate:
-            # np.add.at keeps the dtype and, in NumPy 2, beats bincount on float32.
-            np.add.at(out, flat, g.ravel())
+            # add.at keeps the dtype and, in NumPy 2, beats bincount on float32.
+            add_at(out, flat, g.ravel())
         else:
             out[flat] = g.ravel()
         return out.reshape(lead + tuple(size))

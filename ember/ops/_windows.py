@@ -9,7 +9,9 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
+
+from ember._backend import array_module
+from ember._backend._arrays import as_strided
 
 __all__ = ["Geometry", "padded", "windows", "scatter_windows", "out_size", "tuple_arg"]
 
@@ -68,7 +70,7 @@ def padded(x, geom, value=0):
     if all(lo == 0 for lo in geom.lo) and tuple(x.shape[-nsp:]) == span:
         return x
     lead = x.shape[:-nsp]
-    out = np.full(lead + span, value, dtype=x.dtype)
+    out = array_module(x).full(lead + span, value, dtype=x.dtype)
     dst, src = [], []
     for lo, n, sp in zip(geom.lo, x.shape[-nsp:], span):
         stop = min(lo + n, sp)
@@ -105,7 +107,7 @@ def scatter_windows(cols, geom, dtype=None):
     lead = cols.shape[: cols.ndim - 2 * nsp]
     span = geom.span
     size = tuple(max(s, lo + n) for s, lo, n in zip(span, geom.lo, geom.in_size))
-    out = np.zeros(lead + size, dtype=dtype or cols.dtype)
+    out = array_module(cols).zeros(lead + size, dtype=dtype or cols.dtype)
     for k in itertools.product(*(range(n) for n in geom.kernel)):
         dst = tuple(
             slice(ki * d, ki * d + (o - 1) * s + 1, s)

@@ -5,11 +5,11 @@ Smooth activations that are plain functions of other ops (silu, gelu, elu...) li
 ember/nn/_functional/activation.py.
 """
 
-import numpy as np
-
+from ember._backend._arrays import errstate
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import float_input, wrap_dim
+from ember.ops.cumulative import accumulation_dtype
 from ember.ops.reduction import sum as _sum
 
 __all__ = ["softmax", "log_softmax"]
@@ -24,11 +24,13 @@ class Softmax(Op):
     save_output = True
 
     def forward(ctx, x, dim):
+        xp = ctx.xp
         ctx.dim = dim
         if x.ndim == 0:
-            return np.ones_like(x)
-        e = np.exp(x - np.max(x, axis=dim, keepdims=True))
-        return e / np.sum(e, axis=dim, keepdims=True)
+            return xp.ones_like(x)
+        a = x.astype(accumulation_dtype(x.dtype), copy=False)  # half precision sums in float32
+        e = xp.exp(a - xp.max(a, axis=dim, keepdims=True))
+        return (e / xp.sum(e, axis=dim, keepdims=True)).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         y = ctx.output
@@ -39,12 +41,15 @@ class LogSoftmax(Op):
     save_output = True
 
     def forward(ctx, x, dim):
+        xp = ctx.xp
         ctx.dim = dim
         if x.ndim == 0:
-            return np.zeros_like(x)
-        shifted = x - np.max(x, axis=dim, keepdims=True)
-        with np.errstate(divide="ignore"):
-            return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+            return xp.zeros_like(x)
+        a = x.astype(accumulation_dtype(x.dtype), copy=False)  # half precision sums in float32
+        shifted = a - xp.max(a, axis=dim, keepdims=True)
+        with errstate(xp, divide="ignore"):
+            out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
+        return out.astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         y = ctx.output
@@ -75,14 +80,15 @@ def log_softmax(input, dim, dtype=None):
 
 
 class MaskedSlope(Op):
-    """``out = f(x)`` for a piecewise-linear ``f`` whose slope per element is a constant array.
+    """``out = f(x)`` for a piecewise-linear ``f`` whose slope per element is a constant array;
+    ``fn(xp, x)`` returns both, computed with the array module ``xp``.
 
     The gradient is ``grad * slope``; the second derivative is zero, so the constant slope
     keeps double backward exact.
     """
 
     def forward(ctx, x, fn):
-        out, slope = fn(x)
+        out, slope = fn(ctx.xp, x)
         ctx.slope = slope
         return out
 
@@ -99,9 +105,9 @@ def hardtanh(input, min_val=-1.0, max_val=1.0):
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
 
-    def fn(x):
+    def fn(xp, x):
         slope = ((x > min_val) & (x < max_val)).astype(x.dtype)
-        return np.clip(x, min_val, max_val).astype(x.dtype), slope
+        return xp.clip(x, min_val, max_val).astype(x.dtype), slope
 
     return _piecewise(input, fn)
 
@@ -109,8 +115,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0):
 def leaky_relu(input, negative_slope=0.01):
     """``x`` for ``x > 0``, else ``negative_slope * x``."""
 
-    def fn(x):
-        slope = np.where(x > 0, 1.0, negative_slope).astype(x.dtype)
+    def fn(xp, x):
+        slope = xp.where(x > 0, 1.0, negative_slope).astype(x.dtype)
         return x * slope, slope
 
     return _piecewise(input, fn)
@@ -119,9 +125,9 @@ def leaky_relu(input, negative_slope=0.01):
 def threshold(input, threshold, value):
     """``x`` where ``x > threshold``, else ``value``."""
 
-    def fn(x):
+    def fn(xp, x):
         keep = x > threshold
-        return np.where(keep, x, value).astype(x.dtype), keep.astype(x.dtype)
+        return xp.where(keep, x, value).astype(x.dtype), keep.astype(x.dtype)
 
     return _piecewise(input, fn)
 
@@ -129,9 +135,9 @@ def threshold(input, threshold, value):
 def hardshrink(input, lambd=0.5):
     """``x`` where ``|x| > lambd``, else 0."""
 
-    def fn(x):
+    def fn(xp, x):
         keep = (x > lambd) | (x < -lambd)
-        return np.where(keep, x, 0).astype(x.dtype), keep.astype(x.dtype)
+        return xp.where(keep, x, 0).astype(x.dtype), keep.astype(x.dtype)
 
     return _piecewise(input, fn)
 
@@ -141,8 +147,8 @@ def softshrink(input, lambd=0.5):
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
 
-    def fn(x):
-        out = np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0)).astype(x.dtype)
+    def fn(xp, x):
+        out = xp.where(x > lambd, x - lambd, xp.where(x < -lambd, x + lambd, 0)).astype(x.dtype)
         return out, ((x > lambd) | (x < -lambd)).astype(x.dtype)
 
     return _piecewise(input, fn)
@@ -151,9 +157,9 @@ def softshrink(input, lambd=0.5):
 def hardsigmoid(input):
     """``relu6(x + 3) / 6``; the gradient is 1/6 strictly inside (-3, 3)."""
 
-    def fn(x):
+    def fn(xp, x):
         slope = ((x > -3) & (x < 3)).astype(x.dtype) / 6
-        return (np.clip(x + 3, 0, 6) / 6).astype(x.dtype), slope
+        return (xp.clip(x + 3, 0, 6) / 6).astype(x.dtype), slope
 
     return _piecewise(input, fn)
 
@@ -165,8 +171,9 @@ class Prelu(Op):
     save_inputs = True
 
     def forward(ctx, x, w):
+        xp = ctx.xp
         ctx.pos = x > 0
-        return np.where(ctx.pos, x, w * x)
+        return xp.where(ctx.pos, x, w * x)
 
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
@@ -198,7 +205,7 @@ class Hardswish(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        return x * np.clip(x + 3, 0, 6) / 6
+        return x * ctx.xp.clip(x + 3, 0, 6) / 6
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -218,11 +225,12 @@ class Softplus(Op):
     save_inputs = True
 
     def forward(ctx, x, beta, threshold):
+        xp = ctx.xp
         ctx.beta = beta
         bx = x * beta
         ctx.linear = bx > threshold
-        soft = np.logaddexp(0, bx) / beta
-        return np.where(ctx.linear, x, soft).astype(x.dtype)
+        soft = xp.logaddexp(0, bx) / beta
+        return xp.where(ctx.linear, x, soft).astype(x.dtype)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -241,7 +249,8 @@ class LogSigmoid(Op):
 
     def forward(ctx, x):
         # log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), stable for any x.
-        return (np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))).astype(x.dtype)
+        xp = ctx.xp
+        return (xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))).astype(x.dtype)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors

@@ -5,8 +5,6 @@ Gradient conventions at the kinks follow PyTorch: clamp passes the gradient wher
 fmin/fmax give a tie to ``input``.
 """
 
-import numpy as np
-
 from ember import _dtype
 from ember._tensor import Tensor
 from ember.autograd.function import Op
@@ -26,11 +24,12 @@ class Clamp(Op):
     save_inputs = True
 
     def forward(ctx, x, lo, hi):
+        xp = ctx.xp
         out = x
         if lo is not None:
-            out = np.maximum(out, lo)
+            out = xp.maximum(out, lo)
         if hi is not None:
-            out = np.minimum(out, hi)
+            out = xp.minimum(out, hi)
         return out if out is not x else x.copy()
 
     def backward(ctx, grad):
@@ -95,7 +94,7 @@ class _Extremum(Op):
 
     def forward(ctx, a, b, kind):
         ctx.kind = kind
-        return _KERNELS[kind](a, b)
+        return getattr(ctx.xp, kind)(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -114,9 +113,6 @@ class _Extremum(Op):
         grad_a = where(a_takes, grad, 0.0) if need_a else None
         grad_b = where(a_takes, 0.0, grad) if need_b else None
         return grad_a, grad_b
-
-
-_KERNELS = {"maximum": np.maximum, "minimum": np.minimum, "fmax": np.fmax, "fmin": np.fmin}
 
 
 def _extremum(kind):

@@ -1,16 +1,18 @@
 """Comparisons and predicates: eq/ne/lt/le/gt/ge (and their aliases), isnan/isinf/isfinite/
 isposinf/isneginf, isclose, allclose, equal.
 
-These ops have no gradient: they compute on arrays and return bool tensors outside the graph.
+These ops have no gradient: they are ``Op`` kernels with ``differentiable = False``, so they
+pass through ``Op.apply`` (the one choke point) and return bool tensors outside the graph.
 Operands are compared in their promoted dtype, as in PyTorch.
 """
 
 import numpy as np
 
-from ember import _dtype
+from ember._backend import array_module
+from ember._backend._arrays import errstate
 from ember._dtype import SCALAR_NAMES
-from ember._tensor import Tensor, make_tensor
-from ember.autograd.function import promote_arrays
+from ember._tensor import Tensor
+from ember.autograd.function import Op, promote_arrays
 from ember.ops._common import check_broadcast
 from ember.ops._inplace import make_inplace, write_out
 
@@ -40,22 +42,50 @@ __all__ = [
 TENSOR_METHODS = tuple(__all__)
 
 
-def _arrays(input, other):
-    if type(input) is Tensor and type(other) is Tensor:
-        a, b = input._data, other._data
-        if a.dtype is b.dtype:
-            return a, b
-    return promote_arrays((input, other))
+class _Comparison(Op):
+    """A comparison of the promoted operands: a bool array, no gradient."""
+
+    differentiable = False
+    promote = True
 
 
-def _comparison(ufunc, name):
+class Equal(_Comparison):
+    def forward(ctx, a, b):
+        return ctx.xp.equal(a, b)
+
+
+class NotEqual(_Comparison):
+    def forward(ctx, a, b):
+        return ctx.xp.not_equal(a, b)
+
+
+class Less(_Comparison):
+    def forward(ctx, a, b):
+        return ctx.xp.less(a, b)
+
+
+class LessEqual(_Comparison):
+    def forward(ctx, a, b):
+        return ctx.xp.less_equal(a, b)
+
+
+class Greater(_Comparison):
+    def forward(ctx, a, b):
+        return ctx.xp.greater(a, b)
+
+
+class GreaterEqual(_Comparison):
+    def forward(ctx, a, b):
+        return ctx.xp.greater_equal(a, b)
+
+
+def _comparison(op, name):
     def fn(input, other, *, out=None):
         if not isinstance(other, (Tensor, int, float, bool)):
             # ``tensor == None`` and friends answer as Python does, not with an error.
             return NotImplemented
-        a, b = _arrays(input, other)
         try:
-            result = make_tensor(np.asarray(ufunc(a, b)))
+            result = op.apply(input, other)
         except ValueError:
             check_broadcast(input, other)
             raise
@@ -67,24 +97,65 @@ def _comparison(ufunc, name):
     return fn
 
 
-eq = _comparison(np.equal, "eq")
-ne = not_equal = _comparison(np.not_equal, "ne")
-lt = less = _comparison(np.less, "lt")
-le = less_equal = _comparison(np.less_equal, "le")
-gt = greater = _comparison(np.greater, "gt")
-ge = greater_equal = _comparison(np.greater_equal, "ge")
+eq = _comparison(Equal, "eq")
+ne = not_equal = _comparison(NotEqual, "ne")
+lt = less = _comparison(Less, "lt")
+le = less_equal = _comparison(LessEqual, "le")
+gt = greater = _comparison(Greater, "gt")
+ge = greater_equal = _comparison(GreaterEqual, "ge")
 
 
-def _floating(x):
-    return x.dtype.is_floating_point
+class _Predicate(Op):
+    """An elementwise test of a floating array: a bool array, no gradient."""
+
+    differentiable = False
 
 
-def _predicate(kernel, name, default):
+class IsNan(_Predicate):
+    def forward(ctx, x):
+        return ctx.xp.isnan(x)
+
+
+class IsInf(_Predicate):
+    def forward(ctx, x):
+        return ctx.xp.isinf(x)
+
+
+class IsFinite(_Predicate):
+    def forward(ctx, x):
+        return ctx.xp.isfinite(x)
+
+
+class IsPosInf(_Predicate):
+    def forward(ctx, x):
+        return ctx.xp.isposinf(x)
+
+
+class IsNegInf(_Predicate):
+    def forward(ctx, x):
+        return ctx.xp.isneginf(x)
+
+
+# Tests whose answer the dtype alone gives (integers are never NaN, always finite, real).
+class Never(_Predicate):
+    def forward(ctx, x):
+        return ctx.xp.zeros(x.shape, np.bool_)
+
+
+class Always(_Predicate):
+    def forward(ctx, x):
+        return ctx.xp.ones(x.shape, np.bool_)
+
+
+def _apply_test(op, input, default):
+    if input.dtype.is_floating_point:
+        return op.apply(input)
+    return (Always if default else Never).apply(input)
+
+
+def _predicate(op, name, default):
     def fn(input):
-        data = input._data
-        if not _floating(input):
-            return make_tensor(np.full(data.shape, default))
-        return make_tensor(np.asarray(kernel(data)))
+        return _apply_test(op, input, default)
 
     fn.__name__ = name
     fn.__qualname__ = name
@@ -92,28 +163,24 @@ def _predicate(kernel, name, default):
     return fn
 
 
-isnan = _predicate(np.isnan, "isnan", False)
-isinf = _predicate(np.isinf, "isinf", False)
-isfinite = _predicate(np.isfinite, "isfinite", True)
+isnan = _predicate(IsNan, "isnan", False)
+isinf = _predicate(IsInf, "isinf", False)
+isfinite = _predicate(IsFinite, "isfinite", True)
 
 
 def isposinf(input, *, out=None):
     """Where ``input`` is +inf."""
-    data = input._data
-    result = np.isposinf(data) if _floating(input) else np.zeros(data.shape, np.bool_)
-    return write_out(make_tensor(np.asarray(result)), out, "isposinf")
+    return write_out(_apply_test(IsPosInf, input, False), out, "isposinf")
 
 
 def isneginf(input, *, out=None):
     """Where ``input`` is -inf."""
-    data = input._data
-    result = np.isneginf(data) if _floating(input) else np.zeros(data.shape, np.bool_)
-    return write_out(make_tensor(np.asarray(result)), out, "isneginf")
+    return write_out(_apply_test(IsNegInf, input, False), out, "isneginf")
 
 
 def isreal(input):
     """Always True for real dtypes."""
-    return make_tensor(np.ones(input._data.shape, np.bool_))
+    return Always.apply(input)
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -125,22 +192,31 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         raise RuntimeError(f"rtol must be greater than or equal to zero, but got {rtol}")
     if atol < 0:
         raise RuntimeError(f"atol must be greater than or equal to zero, but got {atol}")
-    a, b = input._data, other._data
     try:
-        np.broadcast_shapes(a.shape, b.shape)
+        np.broadcast_shapes(input.shape, other.shape)
     except ValueError:
         check_broadcast(input, other)
         raise
-    if input.dtype is _dtype.bool:
-        return make_tensor(np.asarray(a == b))
-    compute = np.float64 if a.dtype.kind in "iu" else a.dtype
-    a64, b64 = a.astype(compute), b.astype(compute)
-    with np.errstate(invalid="ignore", over="ignore"):
-        close = (a64 == b64) | (np.abs(a64 - b64) <= atol + rtol * np.abs(b64))
-        close &= np.isfinite(a64 - b64) | (a64 == b64)
-    if equal_nan:
-        close |= np.isnan(a64) & np.isnan(b64)
-    return make_tensor(np.asarray(close))
+    return IsClose.apply(input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+class IsClose(Op):
+    """The kernel of ``isclose`` on two arrays of one dtype (no gradient)."""
+
+    differentiable = False
+
+    def forward(ctx, a, b, rtol, atol, equal_nan):
+        xp = ctx.xp
+        if a.dtype == np.bool_:
+            return xp.asarray(a == b)
+        compute = np.float64 if a.dtype.kind in "iu" else a.dtype
+        a64, b64 = a.astype(compute), b.astype(compute)
+        with errstate(xp, invalid="ignore", over="ignore"):
+            close = (a64 == b64) | (xp.abs(a64 - b64) <= atol + rtol * xp.abs(b64))
+            close &= xp.isfinite(a64 - b64) | (a64 == b64)
+        if equal_nan:
+            close |= xp.isnan(a64) & xp.isnan(b64)
+        return xp.asarray(close)
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -150,10 +226,10 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def equal(input, other):
     """True when both tensors have the same shape and the same elements."""
-    a, b = input._data, other._data
-    if a.shape != b.shape:
+    if input._data.shape != other._data.shape:
         return False
-    return bool(np.array_equal(*promote_arrays((input, other))))
+    a, b = promote_arrays((input, other))
+    return bool(array_module(a).array_equal(a, b))
 
 
 eq_ = make_inplace(eq)

@@ -12,6 +12,7 @@ and one batched GEMM with the weight; the transposed convolution is a GEMM follo
 
 import numpy as np
 
+from ember._backend import array_module
 from ember.autograd.function import Op
 from ember.ops._conv_args import conv_geometry, conv_transpose_geometry, squeeze0, unbatched
 from ember.ops._windows import padded, scatter_windows, windows
@@ -41,7 +42,7 @@ def _conv(x, w, b, geom, groups, cols=None):
     n = x.shape[0]
     o = w.shape[0]
     cols = _cols(x, geom, groups) if cols is None else cols
-    y = np.matmul(w.reshape(groups, o // groups, -1), cols)
+    y = array_module(x, w).matmul(w.reshape(groups, o // groups, -1), cols)
     y = y.reshape((n, o) + geom.out_size)
     if b is not None:
         y += b.reshape((o,) + (1,) * len(geom.kernel))
@@ -53,10 +54,11 @@ def _conv_transpose(u, w, b, geom, groups):
     n, o = u.shape[:2]
     wg = w.reshape(groups, o // groups, -1)
     n_out = int(np.prod(geom.out_size))
-    cols = np.matmul(wg.transpose(0, 2, 1), u.reshape(n, groups, o // groups, n_out))
+    xp = array_module(u, w)
+    cols = xp.matmul(wg.transpose(0, 2, 1), u.reshape(n, groups, o // groups, n_out))
     c = w.shape[1] * groups
     cols = cols.reshape((n, c) + geom.kernel + geom.out_size)
-    z = np.ascontiguousarray(scatter_windows(cols, geom))
+    z = xp.ascontiguousarray(scatter_windows(cols, geom))
     if b is not None:
         z += b.reshape((c,) + (1,) * len(geom.kernel))
     return z
@@ -69,7 +71,7 @@ def _conv_weight(x, u, geom, groups, w_shape, cols=None):
     ug = u.reshape(n, groups, o // groups, int(np.prod(geom.out_size)))
     # A batched GEMM then a sum over the batch: measured faster than one GEMM over (N * L),
     # which needs the columns copied into a batch-inner layout.
-    gw = np.matmul(ug, cols.transpose(0, 1, 3, 2)).sum(0)
+    gw = array_module(x, u).matmul(ug, cols.transpose(0, 1, 3, 2)).sum(0)
     return gw.reshape(w_shape)
 
 

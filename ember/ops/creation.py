@@ -2,6 +2,12 @@
 full, empty, eye), like another tensor (zeros_like...), and ranges (arange, linspace, logspace).
 
 Creation is not recorded by autograd: the results are leaves.
+
+Note [creation on devices]
+Factories by shape (zeros, full, eye...) create their array with ``as_device(device).xp``, on
+the device itself. Results that need host work first (Python data parsed by NumPy, ranges
+computed in extended precision) are built on the host and moved once (``_on``). ``*_like``
+factories follow ``input``'s device unless ``device=`` is given.
 """
 
 import math
@@ -11,6 +17,8 @@ import warnings
 import numpy as np
 
 from ember import _dtype
+from ember._backend import array_module
+from ember._backend._arrays import as_strided, to_module
 from ember._device import as_device
 from ember._dtype import SCALAR_NAMES
 from ember._tensor import Size, Tensor, make_tensor
@@ -171,6 +179,11 @@ def _check_requires_grad(dtype):
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
 
 
+def _on(device, array):
+    """``array`` on ``device`` (the default device when None): itself, or moved once."""
+    return to_module(as_device(device).xp, array)
+
+
 def _leaf(array, requires_grad):
     t = make_tensor(array)
     if requires_grad:
@@ -181,7 +194,6 @@ def _leaf(array, requires_grad):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new leaf tensor that copies ``data``, inferring the dtype as PyTorch does."""
-    as_device(device)
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use "
@@ -191,18 +203,26 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             stacklevel=2,
         )
     dtype = _dtype.as_dtype(dtype) or _infer_dtype(data)
-    return _leaf(_data_to_array(data, dtype), requires_grad)
+    return _leaf(_placed(data, _data_to_array(data, dtype), device), requires_grad)
+
+
+def _placed(data, array, device):
+    """A copy of ``data`` on its device: ``device``, else the source tensor's, else the
+    default device."""
+    if device is None and isinstance(data, Tensor):
+        return array
+    return _on(device, array)
 
 
 def scalar_tensor(
     s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
 ):
     """A 0-d tensor holding the number ``s`` (default float dtype unless ``dtype`` is given)."""
-    as_device(device)
+    xp = as_device(device).xp
     dtype = _dtype.as_dtype(dtype) or _dtype.get_default_dtype()
     if isinstance(s, Tensor):
         s = s.item()
-    return _leaf(np.array(s, dtype=dtype.np), requires_grad)
+    return _leaf(xp.array(s, dtype=dtype.np), requires_grad)
 
 
 def from_numpy(ndarray):
@@ -215,20 +235,24 @@ def from_numpy(ndarray):
 
 def as_tensor(data, dtype=None, device=None):
     """``data`` as a tensor, sharing memory with a NumPy array or tensor when possible."""
-    as_device(device)
     dtype = _dtype.as_dtype(dtype)
-    if isinstance(data, Tensor):
-        return data if dtype is None or data.dtype is dtype else data.to(dtype)
-    if isinstance(data, np.ndarray):
-        t = from_numpy(data)
-        return t if dtype is None or t.dtype is dtype else t.to(dtype)
-    return make_tensor(_data_to_array(data, dtype or _infer_dtype(data)))
+    if isinstance(data, (Tensor, np.ndarray)):
+        t = data if isinstance(data, Tensor) else from_numpy(data)
+        t = t if dtype is None or t.dtype is dtype else t.to(dtype)
+        return _moved(t, device)
+    return make_tensor(_on(device, _data_to_array(data, dtype or _infer_dtype(data))))
+
+
+def _moved(t, device):
+    """``t`` itself, or a copy on ``device`` when one is named and ``t`` is elsewhere."""
+    if device is None or as_device(device) == t.device:
+        return t
+    return t.to(as_device(device))
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     """``obj`` as a tensor; shares memory with tensors and arrays unless a copy is needed or
     ``copy=True``; ``copy=False`` refuses to copy."""
-    as_device(device)
     dtype = _dtype.as_dtype(dtype)
     if isinstance(obj, (Tensor, np.ndarray)):
         t = obj if isinstance(obj, Tensor) else from_numpy(obj)
@@ -241,13 +265,14 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
             t = t.to(dtype)
         elif copy:
             t = t.clone()
+        t = _moved(t, device)
         if isinstance(obj, Tensor):
             return t
         return t.requires_grad_(True) if requires_grad else t
     if copy is False:
         raise ValueError(f"can't alias Python object of type {type(obj).__name__} without copying")
     dtype = dtype or _infer_dtype(obj)
-    return _leaf(_data_to_array(obj, dtype), requires_grad)
+    return _leaf(_on(device, _data_to_array(obj, dtype)), requires_grad)
 
 
 # ---- by shape -------------------------------------------------------------------------------
@@ -291,9 +316,10 @@ def _emit(array, out, requires_grad, name):
             f"{name}(): functions with out=... arguments don't support automatic "
             "differentiation, but one of the arguments requires grad."
         )
+    xp = array_module(out._data)
     if out._data.shape != array.shape:
-        out._data = np.empty(array.shape, out._data.dtype)
-    np.copyto(out._data, array, casting="unsafe")
+        out._data = xp.empty(array.shape, out._data.dtype)
+    xp.copyto(out._data, to_module(xp, array), casting="unsafe")
     out._version.value += 1
     return out
 
@@ -316,9 +342,9 @@ def zeros(
     pin_memory=False,
 ):
     """A tensor of zeros of the given size."""
-    as_device(device)
+    xp = as_device(device).xp
     dt = _out_dtype(dtype, out, _dtype.get_default_dtype)
-    return _emit(np.zeros(_size_args(size_args, size, "zeros"), dt.np), out, requires_grad, "zeros")
+    return _emit(xp.zeros(_size_args(size_args, size, "zeros"), dt.np), out, requires_grad, "zeros")
 
 
 def ones(
@@ -332,9 +358,9 @@ def ones(
     pin_memory=False,
 ):
     """A tensor of ones of the given size."""
-    as_device(device)
+    xp = as_device(device).xp
     dt = _out_dtype(dtype, out, _dtype.get_default_dtype)
-    return _emit(np.ones(_size_args(size_args, size, "ones"), dt.np), out, requires_grad, "ones")
+    return _emit(xp.ones(_size_args(size_args, size, "ones"), dt.np), out, requires_grad, "ones")
 
 
 def empty(
@@ -349,9 +375,9 @@ def empty(
     memory_format=None,
 ):
     """An uninitialised tensor of the given size."""
-    as_device(device)
+    xp = as_device(device).xp
     dt = _out_dtype(dtype, out, _dtype.get_default_dtype)
-    return _emit(np.empty(_size_args(size_args, size, "empty"), dt.np), out, requires_grad, "empty")
+    return _emit(xp.empty(_size_args(size_args, size, "empty"), dt.np), out, requires_grad, "empty")
 
 
 def _fill_dtype(fill_value):
@@ -365,10 +391,10 @@ def _fill_dtype(fill_value):
     return _dtype.get_default_dtype()
 
 
-def _fill_array(shape, fill_value, dt):
+def _fill_array(xp, shape, fill_value, dt):
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    array = np.empty(shape, dt.np)
+    array = xp.empty(shape, dt.np)
     array[...] = fill_value
     return array
 
@@ -385,13 +411,13 @@ def full(
     pin_memory=False,
 ):
     """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value's type."""
-    as_device(device)
+    xp = as_device(device).xp
     if not isinstance(size, (tuple, list, Size)):
         raise TypeError(
             f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}"
         )
     dt = _dtype.as_dtype(dtype) or (out.dtype if out is not None else _fill_dtype(fill_value))
-    array = _fill_array(_size((size,), "full"), fill_value, dt)
+    array = _fill_array(xp, _size((size,), "full"), fill_value, dt)
     return _emit(array, out, requires_grad, "full")
 
 
@@ -399,7 +425,7 @@ def empty_strided(
     size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
 ):
     """An uninitialised tensor with the given ``size`` and ``stride`` (in elements)."""
-    as_device(device)
+    xp = as_device(device).xp
     shape = _size((size,), "empty_strided")
     stride = tuple(int(s) for s in stride)
     if len(stride) != len(shape):
@@ -408,10 +434,8 @@ def empty_strided(
         )
     dt = _dtype.as_dtype(dtype) or _dtype.get_default_dtype()
     storage = 0 if 0 in shape else 1 + sum((n - 1) * s for n, s in zip(shape, stride))
-    buffer = np.empty(storage, dt.np)
-    array = np.lib.stride_tricks.as_strided(
-        buffer, shape, tuple(s * dt.itemsize for s in stride), writeable=True
-    )
+    buffer = xp.empty(storage, dt.np)
+    array = as_strided(buffer, shape, tuple(s * dt.itemsize for s in stride))
     return _leaf(array, requires_grad)
 
 
@@ -427,7 +451,7 @@ def eye(
     pin_memory=False,
 ):
     """A 2-D tensor with ones on the diagonal and zeros elsewhere."""
-    as_device(device)
+    xp = as_device(device).xp
     if n < 0:
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
     if m is None:
@@ -435,40 +459,44 @@ def eye(
     elif m < 0:
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     dt = _out_dtype(dtype, out, _dtype.get_default_dtype)
-    return _emit(np.eye(int(n), int(m), dtype=dt.np), out, requires_grad, "eye")
+    return _emit(xp.eye(int(n), int(m), dtype=dt.np), out, requires_grad, "eye")
 
 
 # ---- like another tensor --------------------------------------------------------------------
 
 
-def _like(input, dtype, requires_grad, fill):
-    # np.*_like keeps the input's memory order (order='K'), as PyTorch's preserve_format does.
+def _like(input, dtype, device, requires_grad, fill):
+    """A new array shaped like ``input`` by ``fill`` ('zeros_like', ...), on ``input``'s device
+    unless ``device`` names another."""
+    # *_like keeps the input's memory order (order='K'), as PyTorch's preserve_format does.
     dt = _dtype.as_dtype(dtype) or input.dtype
-    return _leaf(fill(input._data, dtype=dt.np), requires_grad)
+    if device is None or as_device(device) == input.device:
+        xp, like = array_module(input._data), input._data
+    else:
+        xp = as_device(device).xp
+        like = xp.empty(input.shape, dt.np)
+    return _leaf(getattr(xp, fill)(like, dtype=dt.np), requires_grad)
 
 
 def zeros_like(
     input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ):
     """A tensor of zeros with the shape (and by default the dtype) of ``input``."""
-    as_device(device)
-    return _like(input, dtype, requires_grad, np.zeros_like)
+    return _like(input, dtype, device, requires_grad, "zeros_like")
 
 
 def ones_like(
     input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ):
     """A tensor of ones with the shape (and by default the dtype) of ``input``."""
-    as_device(device)
-    return _like(input, dtype, requires_grad, np.ones_like)
+    return _like(input, dtype, device, requires_grad, "ones_like")
 
 
 def empty_like(
     input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ):
     """An uninitialised tensor with the shape (and by default the dtype) of ``input``."""
-    as_device(device)
-    return _like(input, dtype, requires_grad, np.empty_like)
+    return _like(input, dtype, device, requires_grad, "empty_like")
 
 
 def full_like(
@@ -482,8 +510,7 @@ def full_like(
     memory_format=None,
 ):
     """A tensor shaped like ``input`` filled with ``fill_value`` (``input``'s dtype by default)."""
-    as_device(device)
-    t = _like(input, dtype, requires_grad, np.empty_like)
+    t = _like(input, dtype, device, requires_grad, "empty_like")
     t._data[...] = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
     return t
 
@@ -495,7 +522,6 @@ def new_tensor(
     self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False
 ):
     """A new tensor copying ``data``, with ``self``'s dtype unless ``dtype`` is given."""
-    as_device(device)
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use "
@@ -505,28 +531,36 @@ def new_tensor(
             stacklevel=2,
         )
     dt = _dtype.as_dtype(dtype) or self.dtype
-    return _leaf(_data_to_array(data, dt), requires_grad)
+    return _leaf(
+        _on(self.device if device is None else device, _data_to_array(data, dt)), requires_grad
+    )
 
 
 def new_zeros(
     self, *size, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
 ):
     """Zeros of ``size`` with ``self``'s dtype unless ``dtype`` is given."""
-    return zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    return zeros(
+        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
+    )
 
 
 def new_ones(
     self, *size, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
 ):
     """Ones of ``size`` with ``self``'s dtype unless ``dtype`` is given."""
-    return ones(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    return ones(
+        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
+    )
 
 
 def new_empty(
     self, *size, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
 ):
     """An uninitialised tensor of ``size`` with ``self``'s dtype unless ``dtype`` is given."""
-    return empty(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    return empty(
+        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
+    )
 
 
 def new_full(
@@ -542,11 +576,17 @@ def new_full(
 ):
     """``size`` filled with ``fill_value``, with ``self``'s dtype unless ``dtype`` is given."""
     return full(
-        size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad
+        size,
+        fill_value,
+        dtype=dtype or self.dtype,
+        device=device or self.device,
+        requires_grad=requires_grad,
     )
 
 
 # ---- ranges ---------------------------------------------------------------------------------
+# Computed on the host: NumPy's extended precision stands in for PyTorch's fused multiply-add,
+# which CuPy lacks (Note [creation on devices]).
 
 
 def _number(x, name):
@@ -584,7 +624,6 @@ def arange(
     Differences from PyTorch: lengths and integer values are PyTorch's; floating values are
     ``start + i * step`` rounded once, which PyTorch's vectorised kernel may miss by an ulp.
     """
-    as_device(device)
     if end is None:
         start, end = 0, start
     args = (start, end, step)
@@ -622,7 +661,7 @@ def arange(
     else:
         # Other integer dtypes count in double but step in integers (PyTorch's accumulate type).
         array = (int(start) + idx * int(step)).astype(dt.np)
-    return _emit(array, out, requires_grad, "arange")
+    return _emit(_on(device, array), out, requires_grad, "arange")
 
 
 def _to_dtype_scalar(x, dt):
@@ -696,11 +735,10 @@ def linspace(
     pin_memory=False,
 ):
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
-    as_device(device)
     start, end, steps = _range_args(start, end, steps, "linspace")
     dt = _out_dtype(dtype, out, _dtype.get_default_dtype)
     array = _linspace_values(start, end, steps, dt) if steps else np.empty(0, dt.np)
-    return _emit(array, out, requires_grad, "linspace")
+    return _emit(_on(device, array), out, requires_grad, "linspace")
 
 
 def logspace(
@@ -721,7 +759,6 @@ def logspace(
     Differences from PyTorch: float32 and half results may differ by an ulp (PyTorch's own
     pow kernel); float64 and integer results match.
     """
-    as_device(device)
     start, end, steps = _range_args(start, end, steps, "logspace")
     dt = _out_dtype(dtype, out, _dtype.get_default_dtype)
     if steps == 0:
@@ -735,4 +772,4 @@ def logspace(
         exponents = _symmetric_steps(start, end, steps, np.float64)[0]
         base = float(base) if dt.is_floating_point else float(np.float32(base))
         array = np.power(base, exponents).astype(dt.np)
-    return _emit(array, out, requires_grad, "logspace")
+    return _emit(_on(device, array), out, requires_grad, "logspace")

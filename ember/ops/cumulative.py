@@ -3,10 +3,15 @@
 A 0-d input acts as 1-d (dim 0 or -1), as in PyTorch.
 """
 
+from functools import partial
+
+import ml_dtypes
 import numpy as np
 
 from ember import _dtype
-from ember._dtype import SCALAR_NAMES
+from ember._backend import array_module
+from ember._backend._math import accumulate
+from ember._dtype import SCALAR_NAMES, is_floating_np
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.autograd.grad_mode import GRAD
@@ -29,21 +34,34 @@ def accumulation_dtype(dtype):
     return _ACCUMULATE.get(dtype, dtype)
 
 
+# Scans (cumsum, cumprod, logcumsumexp) on PyTorch's CPU accumulate one step wider: float32 in
+# float64 (ones(2**25).cumsum(0)[-1] is 2**25, not float32's 2**24), half precision in float32.
+_SCAN_ACCUMULATE = dict(_ACCUMULATE)
+_SCAN_ACCUMULATE[np.dtype(np.float32)] = np.dtype(np.float64)
+
+
+def scan_dtype(dtype):
+    """The dtype a scan over ``dtype`` values accumulates in, as on PyTorch's CPU."""
+    return _SCAN_ACCUMULATE.get(dtype, dtype)
+
+
 def _scan(fn, x, dim, reverse=False, **kwargs):
     """``fn(x, axis=dim)`` on a 0-d or n-d array, from the end of ``dim`` when ``reverse``."""
+    xp = array_module(x)
     a = x.reshape(1) if x.ndim == 0 else x
     if reverse:
-        out = np.flip(fn(np.flip(a, dim), axis=dim, **kwargs), dim)
+        out = xp.flip(fn(xp.flip(a, dim), axis=dim, **kwargs), dim)
     else:
         out = fn(a, axis=dim, **kwargs)
-    return np.ascontiguousarray(out).reshape(x.shape)
+    return xp.ascontiguousarray(out).reshape(x.shape)
 
 
 class CumSum(Op):
     def forward(ctx, x, dim, reverse, dtype):
+        xp = ctx.xp
         ctx.dim, ctx.reverse = dim, reverse
         out_dtype = x.dtype if dtype is None else dtype
-        out = _scan(np.cumsum, x, dim, reverse, dtype=accumulation_dtype(out_dtype))
+        out = _scan(xp.cumsum, x, dim, reverse, dtype=scan_dtype(out_dtype))
         return out.astype(out_dtype, copy=False)
 
     def backward(ctx, grad):
@@ -58,7 +76,7 @@ def _reverse_cumsum(x, dim):
 def _int64_if_integral(input, dtype):
     if dtype is not None:
         return _dtype.as_dtype(dtype).np
-    return np.dtype(np.int64) if input._data.dtype.kind in "iub" else None
+    return None if is_floating_np(input._data.dtype) else np.dtype(np.int64)
 
 
 def cumsum(input, dim, *, dtype=None, out=None):
@@ -73,8 +91,11 @@ class CumProd(Op):
     save_output = True
 
     def forward(ctx, x, dim, dtype):
+        xp = ctx.xp
         ctx.dim = dim
-        return _scan(np.cumprod, x, dim, dtype=dtype)
+        out_dtype = x.dtype if dtype is None else dtype
+        out = _scan(xp.cumprod, x, dim, dtype=scan_dtype(out_dtype))
+        return out.astype(out_dtype, copy=False)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -95,7 +116,7 @@ def _cumprod_backward_zeros(x, grad, d):
     gradient is prod(x[:z]) * sum_{j>=z} grad_j prod(x[z+1:j+1]); after z it is 0. Its own
     derivative is not cumprod's second derivative, so it is used only without create_graph."""
     zero = x._data == 0
-    seen = _scan(np.cumsum, zero, d)  # zeros up to and including each place
+    seen = _scan(array_module(zero).cumsum, zero, d)  # zeros up to and including each place
     before = make_tensor(seen == 0)
     at = (seen == 1) & zero
     past = make_tensor(seen >= 1)
@@ -112,10 +133,11 @@ def _cumprod_backward_quadratic(x, grad, d):
     every order, used when the gradient itself is differentiated (as PyTorch does)."""
     xt, gt = x.transpose(d, -1), grad.transpose(d, -1)  # x has at least 2 elements here
     n = xt._data.shape[-1]
+    xp = array_module(x._data)
     table = xt.unsqueeze(-2).expand(*xt._data.shape[:-1], n, n)  # [..., k, i] = x_i
-    eye = make_tensor(np.eye(n, dtype=bool))
+    eye = make_tensor(xp.eye(n, dtype=bool))
     others = CumProd.apply(where(eye, 1.0, table), dim=table._data.ndim - 1, dtype=None)
-    upper = make_tensor(np.triu(np.ones((n, n), x._data.dtype)))  # [k, j] = j >= k
+    upper = make_tensor(xp.triu(xp.ones((n, n), x._data.dtype)))  # [k, j] = j >= k
     dx = (gt.unsqueeze(-2) * others * upper).sum(-1)
     return dx.transpose(d, -1)
 
@@ -132,8 +154,9 @@ class Shift(Op):
     place filled with ``fill``: the building block of exclusive scans."""
 
     def forward(ctx, x, dim, step, fill):
+        xp = ctx.xp
         ctx.dim, ctx.step = dim, step
-        out = np.full_like(x, fill)
+        out = xp.full_like(x, fill)
         n = x.shape[dim]
         src = [slice(None)] * x.ndim
         dst = [slice(None)] * x.ndim
@@ -157,8 +180,9 @@ def products_of_others(x, dim):
 
 class _Flip(Op):
     def forward(ctx, x, dim):
+        xp = ctx.xp
         ctx.dim = dim
-        return np.flip(x, dim).copy()
+        return xp.flip(x, dim).copy()
 
     def backward(ctx, grad):
         return _Flip.apply(grad, dim=ctx.dim)
@@ -167,22 +191,22 @@ class _Flip(Op):
 def _cumextreme(input, dim, largest):
     name = "cummax" if largest else "cummin"
     x = input._data
+    xp = array_module(x)
     d = wrap_dim(dim, x.ndim)
     a = x.reshape(1) if x.ndim == 0 else x
-    ufunc = np.maximum if largest else np.minimum
-    running = ufunc.accumulate(a, axis=d) if a.size else a
+    running = accumulate(xp, "maximum" if largest else "minimum", a, d) if a.size else a
     # A position holds the running extreme from its last "record" (ties move the index to
     # the latest one, as PyTorch's >=); a NaN is a record and stays the extreme.
     record = a == running
-    if a.dtype.kind == "f":
-        record |= np.isnan(a)
+    if is_floating_np(a.dtype):
+        record |= xp.isnan(a)
     shape = [1] * a.ndim
     shape[d] = a.shape[d]
-    positions = np.arange(a.shape[d]).reshape(shape)
+    positions = xp.arange(a.shape[d]).reshape(shape)
     if a.size:
-        index = np.maximum.accumulate(np.where(record, positions, 0), axis=d)
+        index = accumulate(xp, "maximum", xp.where(record, positions, 0), d)
     else:
-        index = np.zeros(a.shape, np.int64)
+        index = xp.zeros(a.shape, np.int64)
     return values_indices(input, index.astype(np.int64), d, True, name, unique=False)
 
 
@@ -201,8 +225,11 @@ class LogCumSumExp(Op):
     save_output = True
 
     def forward(ctx, x, dim, reverse):
+        xp = ctx.xp
         ctx.dim, ctx.reverse = dim, reverse
-        return _scan(np.logaddexp.accumulate, x, dim, reverse)
+        wide = x.astype(scan_dtype(x.dtype), copy=False)
+        out = _scan(partial(accumulate, xp, "logaddexp"), wide, dim, reverse)
+        return out.astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         # Note [stable logcumsumexp gradient]: dx_k = sum_{j>=k} grad_j exp(x_k - out_j).
@@ -212,8 +239,9 @@ class LogCumSumExp(Op):
         (x,) = ctx.saved_tensors
         out = ctx.output
         g = grad._data
-        lowest = make_tensor(np.asarray(np.finfo(g.dtype).min / 4, g.dtype))
-        sign = make_tensor(np.sign(g))  # constant: its derivative is 0
+        xp = array_module(g)
+        lowest = make_tensor(xp.asarray(ml_dtypes.finfo(g.dtype).min / 4, g.dtype))
+        sign = make_tensor(xp.sign(g))  # constant: its derivative is 0
         log_abs = where(make_tensor(g != 0), grad * sign, 1.0).log()
         parts = []
         for mask in (g > 0, g < 0):
@@ -225,7 +253,7 @@ class LogCumSumExp(Op):
 
 def logcumsumexp(input, dim, *, out=None):
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably."""
-    if input._data.dtype.kind != "f":
+    if not is_floating_np(input._data.dtype):
         raise NotImplementedError(
             f"\"logcumsumexp_out_cpu\" not implemented for '{_torch_name(input)}'"
         )

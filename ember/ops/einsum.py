@@ -1,5 +1,5 @@
 """einsum: PyTorch's string API (ellipsis, implicit output, broadcasting of size-1 dims) over
-``np.einsum``; its gradient is itself an einsum, so it differentiates any number of times.
+``xp.einsum``; its gradient is itself an einsum, so it differentiates any number of times.
 
 Note [einsum gradient]
 The gradient for operand i is the einsum of the output gradient with every other operand,
@@ -11,11 +11,11 @@ vector of ones, which broadcasts the gradient along it.
 
 import string
 
-import numpy as np
-
+from ember._backend import array_module
 from ember._dtype import SCALAR_NAMES
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
+from ember.ops.cumulative import accumulation_dtype
 
 __all__ = ["einsum"]
 
@@ -25,15 +25,23 @@ _LETTERS = string.ascii_uppercase + string.ascii_lowercase
 
 
 class Einsum(Op):
-    """``np.einsum`` on operands whose subscripts are plain letters (no ellipsis)."""
+    """``xp.einsum`` on operands whose subscripts are plain letters (no ellipsis)."""
 
     save_inputs = True
 
     def forward(ctx, *arrays, terms, output, sizes):
+        xp = ctx.xp
         ctx.terms, ctx.out_subs, ctx.sizes = terms, output, sizes
         equation = ",".join(terms) + "->" + output
+        dtype = arrays[0].dtype if arrays else None
+        acc = accumulation_dtype(dtype)
+        if acc is not dtype:
+            # Half precision contracts in float32 and rounds once, as PyTorch accumulates it
+            # (NumPy's einsum has no bfloat16 loop at all).
+            arrays = tuple(a.astype(acc) for a in arrays)
         # The optimised path contracts pairs with BLAS (tensordot); one operand needs no plan.
-        return np.einsum(equation, *arrays, optimize=len(arrays) > 1)
+        out = xp.einsum(equation, *arrays, optimize=len(arrays) > 1)
+        return out if acc is dtype else xp.asarray(out).astype(dtype)
 
     def backward(ctx, grad):
         inputs = ctx.saved_tensors
@@ -47,6 +55,7 @@ def _operand_grad(ctx, grad, inputs, i):
     """Note [einsum gradient]."""
     terms, sizes = ctx.terms, ctx.sizes
     dtype = grad._data.dtype
+    xp = array_module(grad._data)
     used = set(ctx.out_subs).union(*terms)
     fresh = (c for c in _LETTERS if c not in used)
     ops = [grad] + [x for j, x in enumerate(inputs) if j != i]
@@ -55,7 +64,7 @@ def _operand_grad(ctx, grad, inputs, i):
     for c in terms[i]:
         if c in target:
             twin = next(fresh)
-            ops.append(make_tensor(np.eye(sizes[c], dtype=dtype)))
+            ops.append(make_tensor(xp.eye(sizes[c], dtype=dtype)))
             subs.append(c + twin)
             target.append(twin)
         else:
@@ -63,7 +72,7 @@ def _operand_grad(ctx, grad, inputs, i):
     present = set("".join(subs))
     for c in dict.fromkeys(target):
         if c not in present:
-            ops.append(make_tensor(np.ones(sizes[c], dtype=dtype)))
+            ops.append(make_tensor(xp.ones(sizes[c], dtype=dtype)))
             subs.append(c)
     return Einsum.apply(*ops, terms=tuple(subs), output="".join(target), sizes=sizes)
 

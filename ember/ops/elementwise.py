@@ -12,7 +12,9 @@ import builtins
 import numpy as np
 
 from ember import _dtype
-from ember._dtype import SCALAR_NAMES
+from ember._backend import array_module
+from ember._backend._arrays import errstate
+from ember._dtype import SCALAR_NAMES, is_floating_np
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import as_tensor_arg, check_broadcast, float_input, not_implemented
@@ -78,7 +80,8 @@ _BOOL = np.dtype(np.bool_)
 
 def _zeros(grad):
     # The gradient of a piecewise-constant op: zero, and no graph behind it.
-    return make_tensor(np.zeros(grad._data.shape, grad._data.dtype))
+    data = grad._data
+    return make_tensor(array_module(data).zeros(data.shape, data.dtype))
 
 
 # ---- add, sub, mul, div ---------------------------------------------------------------------
@@ -227,8 +230,7 @@ multiply = mul
 
 def _is_float(x):
     if isinstance(x, Tensor):
-        kind = x._data.dtype.kind
-        return kind == "f" or (kind == "V" and x.dtype.is_floating_point)
+        return is_floating_np(x._data.dtype)
     return isinstance(x, float)
 
 
@@ -259,11 +261,12 @@ def true_divide(input, other, *, out=None):
 
 
 def _int_operands(a, b):
-    return np.asarray(a).dtype.kind in "iub" and np.asarray(b).dtype.kind in "iub"
+    # Both are arrays or NumPy scalars here (promote_arrays turned Python scalars into them).
+    return a.dtype.kind in "iub" and b.dtype.kind in "iub"
 
 
 def _check_int_divisor(a, b):
-    if _int_operands(a, b) and (np.asarray(b) == 0).any():
+    if _int_operands(a, b) and bool((b == 0).any()):
         # PyTorch raises a RuntimeError whose message is the Python exception's name.
         raise RuntimeError("ZeroDivisionError")
 
@@ -274,17 +277,18 @@ class DivRounded(Op):
     promote = True
 
     def forward(ctx, a, b, mode):
+        xp = ctx.xp
         _check_int_divisor(a, b)
         if _int_operands(a, b):
-            q = np.floor_divide(a, b)
+            q = xp.floor_divide(a, b)
             if mode == "trunc":
-                fix = (np.remainder(a, b) != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0))
+                fix = (xp.remainder(a, b) != 0) & ((xp.asarray(a) < 0) != (xp.asarray(b) < 0))
                 q = q + fix.astype(q.dtype)
             return q
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with errstate(xp, divide="ignore", invalid="ignore"):
             if mode == "floor":
-                return np.floor_divide(a, b)
-            return np.trunc(np.true_divide(a, b))
+                return xp.floor_divide(a, b)
+            return xp.trunc(xp.true_divide(a, b))
 
     def backward(ctx, grad):
         return _zeros(grad), _zeros(grad)
@@ -317,9 +321,10 @@ class Remainder(Op):
     save_inputs = True
 
     def forward(ctx, a, b):
+        xp = ctx.xp
         _check_int_divisor(a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.remainder(a, b)
+        with errstate(xp, divide="ignore", invalid="ignore"):
+            return xp.remainder(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -335,9 +340,10 @@ class Fmod(Op):
     save_inputs = True
 
     def forward(ctx, a, b):
+        xp = ctx.xp
         _check_int_divisor(a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.fmod(a, b)
+        with errstate(xp, divide="ignore", invalid="ignore"):
+            return xp.fmod(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -369,11 +375,12 @@ class Pow(Op):
     save_output = True
 
     def forward(ctx, a, b):
-        if np.asarray(a).dtype.kind in "iu" and np.asarray(b).dtype.kind in "iu":
-            if (np.asarray(b) < 0).any():
+        xp = ctx.xp
+        if xp.asarray(a).dtype.kind in "iu" and xp.asarray(b).dtype.kind in "iu":
+            if (xp.asarray(b) < 0).any():
                 raise RuntimeError("Integers to negative integer powers are not allowed.")
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return np.power(a, b)
+        with errstate(xp, divide="ignore", invalid="ignore", over="ignore"):
+            return xp.power(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -416,7 +423,7 @@ def float_power(input, exponent, *, out=None):
 
 class Neg(Op):
     def forward(ctx, x):
-        return np.negative(x)
+        return ctx.xp.negative(x)
 
     def backward(ctx, grad):
         return -grad
@@ -440,7 +447,7 @@ class Abs(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        return np.abs(x)
+        return ctx.xp.abs(x)
 
     def backward(ctx, grad):
         # d/dx |x| at 0 is 0 (sign(0) = 0), as in PyTorch.
@@ -460,10 +467,11 @@ absolute = abs
 
 class Sign(Op):
     def forward(ctx, x):
+        xp = ctx.xp
         if x.dtype.kind == "b":
             return x.copy()
         # PyTorch's sign of NaN is 0.
-        return np.nan_to_num(np.sign(x), nan=0.0) if x.dtype.kind not in "iu" else np.sign(x)
+        return xp.nan_to_num(xp.sign(x), nan=0.0) if x.dtype.kind not in "iu" else xp.sign(x)
 
     def backward(ctx, grad):
         return _zeros(grad)
@@ -478,7 +486,8 @@ class Relu(Op):
     save_output = True
 
     def forward(ctx, x):
-        return np.maximum(x, np.zeros((), x.dtype))
+        xp = ctx.xp
+        return xp.maximum(x, xp.zeros((), x.dtype))
 
     def backward(ctx, grad):
         # d/dx relu at 0 is 0, as in PyTorch.
@@ -499,12 +508,12 @@ class Where(Op):
     save_inputs = True
 
     def forward(ctx, cond, a, b):
-        return np.where(cond, a, b)
+        return ctx.xp.where(cond, a, b)
 
     def backward(ctx, grad):
         cond = ctx.saved_tensors[0]
         _, need_a, need_b = ctx.needs_input_grad
-        zero = make_tensor(np.zeros((), grad._data.dtype))
+        zero = make_tensor(array_module(grad._data).zeros((), grad._data.dtype))
         return (
             None,
             Where.apply(cond, grad, zero) if need_a else None,
@@ -522,8 +531,9 @@ def where(condition, input=None, other=None, *, out=None):
             f"where expected condition to be a boolean tensor, but got a tensor with dtype {found}"
         )
     target = _dtype.result_type(input, other)
-    a = input if isinstance(input, Tensor) else make_tensor(np.asarray(input, target.np))
-    b = other if isinstance(other, Tensor) else make_tensor(np.asarray(other, target.np))
+    xp = array_module(condition._data)
+    a = input if isinstance(input, Tensor) else make_tensor(xp.asarray(input, target.np))
+    b = other if isinstance(other, Tensor) else make_tensor(xp.asarray(other, target.np))
     if a.dtype is not target:
         a = to_dtype(a, target)
     if b.dtype is not target:

@@ -1,19 +1,18 @@
 """Embedding lookup and its gradient (an index-add), each an op with its own backward."""
 
-import numpy as np
-
+from ember._backend._arrays import add_at
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 
 __all__ = ["embedding_lookup"]
 
 
-def _row_scale(idx, padding_idx, scale_grad_by_freq, dtype):
+def _row_scale(xp, idx, padding_idx, scale_grad_by_freq, dtype):
     """Per-lookup gradient factor: 0 for the padding index, 1 / count with scale_grad_by_freq."""
     flat = idx.reshape(-1)
-    scale = np.ones(flat.shape, dtype)
+    scale = xp.ones(flat.shape, dtype)
     if scale_grad_by_freq and flat.size:
-        _, inverse, counts = np.unique(flat, return_inverse=True, return_counts=True)
+        _, inverse, counts = xp.unique(flat, return_inverse=True, return_counts=True)
         scale = scale / counts[inverse]
     if padding_idx is not None and padding_idx >= 0:
         scale = scale * (flat != padding_idx)
@@ -24,7 +23,7 @@ class Embedding(Op):
     def forward(ctx, weight, idx, padding_idx, scale_grad_by_freq):
         ctx.idx = idx
         ctx.num = weight.shape[0]
-        ctx.scale = _row_scale(idx, padding_idx, scale_grad_by_freq, weight.dtype)
+        ctx.scale = _row_scale(ctx.xp, idx, padding_idx, scale_grad_by_freq, weight.dtype)
         return weight[idx]
 
     def backward(ctx, grad):
@@ -38,9 +37,9 @@ class EmbeddingBackward(Op):
         ctx.idx = idx
         ctx.scale = scale
         dim = grad.shape[-1]
-        out = np.zeros((num, dim), grad.dtype)
+        out = ctx.xp.zeros((num, dim), grad.dtype)
         rows = grad.reshape(-1, dim) * scale[:, None].astype(grad.dtype)
-        np.add.at(out, idx.reshape(-1), rows)
+        add_at(out, idx.reshape(-1), rows)
         return out
 
     def backward(ctx, grad):

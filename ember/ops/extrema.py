@@ -8,7 +8,10 @@ Gradients follow PyTorch: with a dim, the gradient goes to the returned index; w
 import numpy as np
 
 from ember import _tensor, return_types
+from ember._backend import array_module
+from ember._backend._math import reduce_extreme
 from ember._tensor import Tensor, make_tensor
+from ember.autograd.function import Op
 from ember.ops._common import wrap_dim, wrap_dims
 from ember.ops._gather import SelectValue, check_nonempty, take_along_dim
 from ember.ops._inplace import write_out
@@ -31,13 +34,14 @@ def _squeezed(shape, dim):
 
 def values_indices(input, index, dim, keepdim, kind, out=None, unique=True):
     """The named tuple ``(values, indices)`` of ``input`` at ``index`` (reduced dim kept)."""
+    xp = array_module(index)
     shape = index.shape
     if not keepdim and input._data.ndim:
         shape = _squeezed(shape, dim)
     if not input._data.ndim:
         shape = ()
     values = take_along_dim(input, index, dim, shape, unique)
-    indices = make_tensor(np.asarray(index, np.int64).reshape(shape))
+    indices = make_tensor(xp.asarray(index, np.int64).reshape(shape))
     if out is None:
         return getattr(return_types, kind)((values, indices))
     write_out(values, out[0], kind)
@@ -51,10 +55,10 @@ def _extreme(input, dim, keepdim, out, largest):
         binary = _tensor._ops.maximum if largest else _tensor._ops.minimum
         return binary(input, dim, out=out)
     x = input._data
+    xp = array_module(x)
     if dim is None:
         check_nonempty(input, None, name)
-        reduce = np.maximum.reduce if largest else np.minimum.reduce
-        value = reduce(x, axis=None, keepdims=True)
+        value = reduce_extreme(xp, x, None, largest)
         result = SelectValue.apply(
             input, value=value, dims=tuple(range(x.ndim)), keepdim=False, nan_equal=True
         )
@@ -67,8 +71,8 @@ def _extreme(input, dim, keepdim, out, largest):
     d = wrap_dim(int(dim), x.ndim)
     check_nonempty(input, (d,), name)
     # argmax/argmin return the first extreme, and the first NaN if any, as PyTorch does.
-    arg = np.argmax if largest else np.argmin
-    index = arg(x, axis=d, keepdims=True) if x.ndim else np.zeros((), np.int64)
+    arg = xp.argmax if largest else xp.argmin
+    index = arg(x, axis=d, keepdims=True) if x.ndim else xp.zeros((), np.int64)
     return values_indices(input, index, d, keepdim, name, out)
 
 
@@ -86,11 +90,11 @@ def min(input, dim=None, keepdim=False, *, out=None):
 
 def _amax(input, dim, keepdim, largest, name):
     x = input._data
+    xp = array_module(x)
     no_dim = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
     dims = reduce_dims(dim, x.ndim)
     check_nonempty(input, None if no_dim else dims, name)
-    reduce = np.maximum.reduce if largest else np.minimum.reduce
-    value = reduce(x, axis=dims, keepdims=True)
+    value = reduce_extreme(xp, x, dims, largest)
     return SelectValue.apply(input, value=value, dims=dims, keepdim=keepdim, nan_equal=False)
 
 
@@ -131,19 +135,47 @@ def _arg(input, dim, keepdim, out, largest):
     x = input._data
     if x.dtype == np.bool_:
         raise RuntimeError(f"{name}(): does not support bool input")
-    arg = np.argmax if largest else np.argmin
     if dim is None:
         if x.size == 0:
             raise IndexError(
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
             )
-        index = np.asarray(arg(x), np.int64)
-        result = index.reshape((1,) * x.ndim) if keepdim else index
+        d = None
     else:
         d = wrap_dim(dim, x.ndim)
         check_nonempty(input, (d,), name)
-        result = arg(x, axis=d, keepdims=keepdim) if x.ndim else np.zeros((), np.int64)
-    return write_out(make_tensor(np.asarray(result, np.int64)), out, name)
+    op = ArgMax if largest else ArgMin
+    result = (
+        op.apply(input) if d is None and not keepdim else op.apply(input, dim=d, keepdim=keepdim)
+    )
+    return write_out(result, out, name)
+
+
+class _ArgExtreme(Op):
+    """The int64 index of the extreme (``kind``: the array module's argmax or argmin) along
+    ``dim`` (None: of the flattened input); the first one on ties, and the first NaN if any,
+    as in PyTorch. Without ``dim`` the call takes Op.apply's one-tensor path."""
+
+    differentiable = False
+    kind = ""
+
+    def forward(ctx, x, dim=None, keepdim=False):
+        xp = ctx.xp
+        arg = getattr(xp, ctx.kind)
+        if dim is None:
+            index = xp.asarray(arg(x), np.int64)
+            return index.reshape((1,) * x.ndim) if keepdim else index
+        if not x.ndim:
+            return xp.zeros((), np.int64)
+        return xp.asarray(arg(x, axis=dim, keepdims=keepdim), np.int64)
+
+
+class ArgMax(_ArgExtreme):
+    kind = "argmax"
+
+
+class ArgMin(_ArgExtreme):
+    kind = "argmin"
 
 
 def argmax(input, dim=None, keepdim=False, *, out=None):

@@ -3,6 +3,7 @@ fixed-size form of ``nonzero``."""
 
 import numpy as np
 
+from ember._backend import array_module
 from ember._dtype import SCALAR_NAMES
 from ember._tensor import make_tensor
 from ember.ops._inplace import make_inplace
@@ -38,7 +39,8 @@ def put(input, index, source, accumulate=False):
             f"out of range: tried to access index {int(flat_index[bad][0])} on a tensor of "
             f"{size} elements."
         )
-    key = (make_tensor(np.where(flat_index < 0, flat_index + size, flat_index)),)
+    xp = array_module(flat_index)
+    key = (make_tensor(xp.where(flat_index < 0, flat_index + size, flat_index)),)
     flat = index_put(input.reshape(-1), key, source.reshape(-1), accumulate)
     return flat.reshape(input.shape)
 
@@ -52,7 +54,8 @@ def nonzero_static(input, *, size, fill_value=-1):
     ``fill_value`` to exactly ``size`` rows."""
     if size < 0:
         raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
-    found = np.argwhere(input._data).astype(np.int64)[:size]
-    out = np.full((size, input._data.ndim), fill_value, np.int64)
+    xp = array_module(input._data)
+    found = xp.argwhere(input._data).astype(np.int64)[:size]
+    out = xp.full((size, input._data.ndim), fill_value, np.int64)
     out[: found.shape[0]] = found
     return make_tensor(out)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ember import return_types
+from ember._backend import array_module
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import check_broadcast, float_input, is_floating, not_implemented
@@ -30,19 +31,26 @@ def ldexp(input, other, *, out=None):
     """
     _check_tensor(input, "ldexp", "input", 1)
     _check_tensor(other, "ldexp", "other", 2)
-    return write_out(float_input(input) * pow(2.0, other), out, "ldexp")
+    x = float_input(input)
+    if x.dtype.itemsize < 4 and not other.dtype.is_floating_point:
+        # Half precision with integer exponents keeps its dtype, scaled in float32 as PyTorch
+        # does (2 ** 20 overflows float16, 1e-3 * 2 ** 20 does not).
+        return write_out((x.float() * pow(2.0, other)).to(x.dtype), out, "ldexp")
+    return write_out(x * pow(2.0, other), out, "ldexp")
 
 
 class Frexp(Op):
     non_differentiable = (1,)
 
     def forward(ctx, x):
-        mantissa, exponent = np.frexp(x)
+        xp = ctx.xp
+        mantissa, exponent = xp.frexp(x)
         ctx.exponent = exponent
         return mantissa.astype(x.dtype, copy=False), exponent.astype(np.int32)
 
     def backward(ctx, grad, _):
-        scale = make_tensor(np.ldexp(np.ones((), grad._data.dtype), -ctx.exponent))
+        xp = array_module(grad._data)
+        scale = make_tensor(xp.ldexp(xp.ones((), grad._data.dtype), -ctx.exponent))
         return grad * scale  # d mantissa / dx = 2 ** -exponent, piecewise
 
 
@@ -62,8 +70,9 @@ class Nextafter(Op):
     promote = True
 
     def forward(ctx, a, b):
-        ctx.moved = np.asarray(a != b)
-        return np.nextafter(a, b)
+        xp = ctx.xp
+        ctx.moved = xp.asarray(a != b)
+        return xp.nextafter(a, b)
 
     def backward(ctx, grad):
         # PyTorch's convention: the gradient passes to input where it moved, other gets 0.

@@ -32,7 +32,7 @@ class _Fold(Op):
         n = cols.shape[0]
         k = int(np.prod(geom.kernel))
         blocks = cols.reshape((n, cols.shape[1] // k) + geom.kernel + geom.out_size)
-        return np.ascontiguousarray(scatter_windows(blocks, geom))
+        return ctx.xp.ascontiguousarray(scatter_windows(blocks, geom))
 
     def backward(ctx, grad):
         return _Unfold.apply(grad, geom=ctx.geom)

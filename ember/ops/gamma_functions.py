@@ -1,14 +1,23 @@
-"""The log-gamma family: ``lgamma``, ``digamma`` and ``polygamma`` (kernels in
-_gamma_kernels.py, Note [gamma kernels]). Each derivative is the next member of the family,
-so gradients of any order exist. Integer inputs are computed in the default float dtype."""
+"""The log-gamma family: ``lgamma``, ``digamma`` and ``polygamma``, computed by scipy.special
+(cupyx.scipy.special on the GPU) at the input's precision. Each derivative is the next member
+of the family, so gradients of any order exist. Integer inputs are computed in the default
+float dtype.
+
+Note [gamma conventions]
+scipy's ``gammaln``, ``digamma`` and ``zeta`` agree with PyTorch everywhere but at one point:
+``gammaln(-inf)`` is -inf where PyTorch gives +inf (log|Gamma| grows without bound), so
+``lgamma`` patches it. ``polygamma(n, x)`` for n >= 1 is ``(-1)**(n+1) n! zeta(n+1, x)``, the
+formula PyTorch uses, rather than scipy's ``polygamma`` (a Python wrapper of the same formula
+that always computes in float64).
+"""
 
 import math
 
 import numpy as np
 
+from ember._backend._math import special
 from ember._tensor import Tensor
 from ember.autograd.function import Op
-from ember.ops import _gamma_kernels
 from ember.ops._common import float_input
 from ember.ops._inplace import make_inplace, write_out
 
@@ -17,15 +26,13 @@ __all__ = ["lgamma", "digamma", "polygamma", "mvlgamma"]
 TENSOR_METHODS = ("lgamma", "digamma", "mvlgamma")
 
 
-def _in_dtype(values, x):
-    return np.asarray(values).astype(x.dtype, copy=False)
-
-
 class Lgamma(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        return _in_dtype(_gamma_kernels.lgamma(x.astype(np.float64)), x)
+        xp = ctx.xp
+        out = special(xp, "gammaln", x)
+        return xp.where(x == -math.inf, xp.asarray(math.inf, out.dtype), out)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -36,7 +43,7 @@ class Digamma(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        return _in_dtype(_gamma_kernels.digamma(x.astype(np.float64)), x)
+        return special(ctx.xp, "digamma", x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -48,7 +55,11 @@ class Polygamma(Op):
 
     def forward(ctx, x, n):
         ctx.n = n
-        return _in_dtype(_gamma_kernels.polygamma(n, x.astype(np.float64)), x)
+        sign = -1.0 if n % 2 == 0 else 1.0  # (-1)**(n+1)
+        # Half-precision inputs compute in float32 and round once, at the end.
+        wide = x if x.dtype == np.float64 else x.astype(np.float32, copy=False)
+        zeta = special(ctx.xp, "zeta", wide, n + 1)
+        return (zeta * (sign * math.factorial(n))).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors

@@ -10,6 +10,8 @@ errors carry PyTorch's types and messages, and then handed to NumPy as they are.
 
 import numpy as np
 
+from ember._backend import array_module, is_device_array
+from ember._backend._arrays import is_writeable
 from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
@@ -79,8 +81,20 @@ def getitem(self, index):
         raise _numpy_error(err, self) from None
 
 
-def _as_key_item(k):
-    """One entry of a key as NumPy takes it, and whether it keeps the key basic."""
+_KEY_SCALARS = frozenset({type(None), type(Ellipsis), slice, int, bool})
+
+
+def _is_array(k):
+    """Whether ``k`` is an array of any backend (an index array in a parsed key)."""
+    t = type(k)
+    if t is np.ndarray:
+        return True
+    return t not in _KEY_SCALARS and (isinstance(k, np.ndarray) or is_device_array(k))
+
+
+def _as_key_item(k, xp):
+    """One entry of a key as the array module ``xp`` takes it (index arrays built from Python
+    data are made there), and whether it keeps the key basic."""
     if isinstance(k, Tensor):
         a = k._data
         kind = a.dtype.kind
@@ -95,9 +109,9 @@ def _as_key_item(k):
         return int(k), True
     if isinstance(k, (slice, type(None), type(Ellipsis))):
         return k, True
-    if isinstance(k, (list, tuple, np.ndarray)):
-        items = k if isinstance(k, np.ndarray) else _unwrap_tensors(k)
-        a = np.asarray(items)
+    if isinstance(k, (list, tuple)) or _is_array(k):
+        items = k if _is_array(k) else _unwrap_tensors(k)
+        a = xp.asarray(items)
         if a.dtype.kind == "b":
             return a, False
         if a.size == 0:
@@ -126,7 +140,12 @@ def _sequence_is_tuple(seq):
     if len(seq) >= 32:
         return False
     for s in seq:
-        if isinstance(s, (Tensor, list, tuple, np.ndarray, slice)) or s is None or s is Ellipsis:
+        if (
+            isinstance(s, (Tensor, list, tuple, slice))
+            or _is_array(s)
+            or s is None
+            or s is Ellipsis
+        ):
             return True
     return False
 
@@ -141,8 +160,9 @@ def _parse_key(x, index):
         items = (index,)
     key = []
     basic = True
+    xp = array_module(x._data)
     for k in items:
-        item, keeps_basic = _as_key_item(k)
+        item, keeps_basic = _as_key_item(k, xp)
         key.append(item)
         basic = basic and keeps_basic
     if basic:
@@ -159,7 +179,7 @@ def _check_advanced(x, key):
     its place among the tensor indices)."""
     shape = x._data.shape
     consumed = sum(
-        (k.ndim if isinstance(k, np.ndarray) and k.dtype == bool else 1)
+        (k.ndim if _is_array(k) and k.dtype == bool else 1)
         for k in key
         if k is not None and k is not Ellipsis
     )
@@ -168,7 +188,7 @@ def _check_advanced(x, key):
     for k in key:
         if k is Ellipsis:
             dim += len(shape) - consumed
-        elif isinstance(k, np.ndarray) and k.dtype == bool:
+        elif _is_array(k) and k.dtype == bool:
             for j, s in enumerate(k.shape):
                 if dim + j < len(shape) and shape[dim + j] != s:
                     raise IndexError(
@@ -177,13 +197,13 @@ def _check_advanced(x, key):
                     )
             dim += k.ndim
             ordinal += k.ndim
-        elif isinstance(k, np.ndarray):
+        elif _is_array(k):
             if dim < len(shape) and k.size:
                 size = shape[dim]
                 bad = (k >= size) | (k < -size)
                 if bad.any():
                     raise IndexError(
-                        f"index {int(k[bad].flat[0])} is out of bounds for dimension {ordinal} "
+                        f"index {int(k[bad].ravel()[0])} is out of bounds for dimension {ordinal} "
                         f"with size {size}"
                     )
             dim += 1
@@ -201,7 +221,7 @@ class Assign(Op):
     """``value`` broadcast to ``x``'s shape and dtype (``x.copy_(value)``, out of place)."""
 
     def forward(ctx, x, value):
-        out = np.empty_like(x)
+        out = ctx.xp.empty_like(x)
         out[...] = value
         return out
 
@@ -265,15 +285,20 @@ def setitem(self, index, value):
 
 
 def _check_writable(x):
-    if not x._data.flags.writeable:
+    if not is_writeable(x._data):
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation."
         )
 
 
+def _value_shape(value):
+    # A non-tensor value is host Python data (a number, a nested list).
+    return tuple(value.shape) if isinstance(value, Tensor) else np.shape(value)
+
+
 def _shape_mismatch(value, shape):
-    vshape = list(np.shape(_value_array(value)))
+    vshape = list(_value_shape(value))
     return RuntimeError(
         f"shape mismatch: value tensor of shape {vshape} cannot be broadcast to indexing "
         f"result of shape {list(shape)}"
@@ -283,10 +308,11 @@ def _shape_mismatch(value, shape):
 def _put(x, key, value, accumulate=False):
     try:
         # Index a zero-size broadcast view: the result's shape, without touching data.
-        target = np.broadcast_to(np.empty((), bool), x._data.shape)[key].shape
+        xp = array_module(x._data)
+        target = xp.broadcast_to(xp.empty((), bool), x._data.shape)[key].shape
     except IndexError as err:
         raise _numpy_error(err, x) from None
-    vshape = np.shape(_value_array(value))
+    vshape = _value_shape(value)
     try:
         fits = np.broadcast_shapes(vshape, target) == target
     except ValueError:
@@ -343,7 +369,8 @@ class MaskedFill(Op):
 
     def forward(ctx, x, value, mask):
         ctx.mask = mask
-        return np.where(mask, np.asarray(value, x.dtype), x)
+        xp = ctx.xp
+        return xp.where(mask, xp.asarray(value, x.dtype), x)
 
     def backward(ctx, grad):
         need_x, need_value = ctx.needs_input_grad
@@ -370,7 +397,7 @@ def masked_fill(input, mask, value):
                 f"masked_fill_: mask of shape {list(m.shape)} cannot be broadcast to input of "
                 f"shape {list(shape)}"
             )
-        m = np.broadcast_to(m, shape)
+        m = array_module(m).broadcast_to(m, shape)
     return MaskedFill.apply(input, value, mask=m)
 
 
@@ -383,7 +410,7 @@ def masked_select(input, mask):
         raise err
     shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
     x = input if input._data.shape == shape else input.expand(shape)
-    return Index.apply(x, key=(np.broadcast_to(mask._data, shape),))
+    return Index.apply(x, key=(array_module(mask._data).broadcast_to(mask._data, shape),))
 
 
 def masked_scatter(input, mask, source):
@@ -395,7 +422,7 @@ def masked_scatter(input, mask, source):
         err = _broadcast_error(mask._data.shape, shape)
         if err is not None:
             raise err
-    m = np.broadcast_to(mask._data, shape)
+    m = array_module(mask._data).broadcast_to(mask._data, shape)
     count = int(m.sum())
     if source._data.size < count:
         raise RuntimeError("Number of elements of source < number of ones in mask")
@@ -424,7 +451,7 @@ def take(input, index):
     bad = (idx >= n) | (idx < -n)
     if bad.any():
         raise IndexError(
-            f"out of range: tried to access index {int(idx[bad].flat[0])} on a tensor of {n} "
+            f"out of range: tried to access index {int(idx[bad].ravel()[0])} on a tensor of {n} "
             "elements."
         )
     return Index.apply(input.reshape(-1), key=(idx.astype(np.int64, copy=False),))
@@ -472,12 +499,13 @@ def nonzero(input, *, out=None, as_tuple=False):
     """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim
     with ``as_tuple``."""
     a = input._data
+    xp = array_module(a)
     if as_tuple:
-        return tuple(make_tensor(i) for i in np.nonzero(a.reshape(1) if a.ndim == 0 else a))
+        return tuple(make_tensor(i) for i in xp.nonzero(a.reshape(1) if a.ndim == 0 else a))
     if a.ndim == 0:
-        result = make_tensor(np.zeros((int(a != 0), 0), np.int64))
+        result = make_tensor(xp.zeros((int(a != 0), 0), np.int64))
     else:
-        result = make_tensor(np.argwhere(a).astype(np.int64, copy=False))
+        result = make_tensor(xp.argwhere(a).astype(np.int64, copy=False))
     from ember.ops._inplace import write_out
 
     return write_out(result, out, "nonzero")

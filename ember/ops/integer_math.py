@@ -1,9 +1,7 @@
 """Number theory on integer tensors: ``gcd`` and ``lcm`` (never differentiable)."""
 
-import numpy as np
-
-from ember import _dtype
-from ember._tensor import Tensor, make_tensor
+from ember._tensor import Tensor
+from ember.autograd.function import Op
 from ember.ops._common import check_broadcast, not_implemented
 from ember.ops._inplace import make_inplace, write_out
 
@@ -12,7 +10,23 @@ __all__ = ["gcd", "lcm"]
 TENSOR_METHODS = tuple(__all__)
 
 
-def _integer_binary(kernel, name, input, other, out):
+class Gcd(Op):
+    differentiable = False
+    promote = True
+
+    def forward(ctx, a, b):
+        return ctx.xp.gcd(a, b)
+
+
+class Lcm(Op):
+    differentiable = False
+    promote = True
+
+    def forward(ctx, a, b):
+        return ctx.xp.lcm(a, b)
+
+
+def _integer_binary(op, name, input, other, out):
     for position, (arg, x) in enumerate((("input", input), ("other", other)), 1):
         if not isinstance(x, Tensor):
             raise TypeError(
@@ -21,23 +35,22 @@ def _integer_binary(kernel, name, input, other, out):
             )
         if x._data.dtype.kind not in "iu":
             raise not_implemented(f"{name}_cpu", x)
-    target = _dtype.result_type(input, other).np
     try:
-        result = kernel(input._data.astype(target), other._data.astype(target))
+        result = op.apply(input, other)
     except ValueError:
         check_broadcast(input, other)
         raise
-    return write_out(make_tensor(np.asarray(result, target)), out, name)
+    return write_out(result, out, name)
 
 
 def gcd(input, other, *, out=None):
     """The greatest common divisor, elementwise (non-negative; ``gcd(0, 0) = 0``)."""
-    return _integer_binary(np.gcd, "gcd", input, other, out)
+    return _integer_binary(Gcd, "gcd", input, other, out)
 
 
 def lcm(input, other, *, out=None):
     """The least common multiple, elementwise (non-negative; 0 when either is 0)."""
-    return _integer_binary(np.lcm, "lcm", input, other, out)
+    return _integer_binary(Lcm, "lcm", input, other, out)
 
 
 gcd_ = make_inplace(gcd)

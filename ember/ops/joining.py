@@ -9,6 +9,8 @@ import warnings
 
 import numpy as np
 
+from ember._backend import array_module
+from ember._backend._arrays import repeat_indices
 from ember._tensor import Size, Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import wrap_dim
@@ -50,7 +52,7 @@ class Cat(Op):
         # Legacy: 1-D empty tensors are skipped when the others have more dims.
         ctx.skipped = [a.ndim == 1 and a.size == 0 and n != 1 for a in arrays]
         ctx.sizes = [0 if s else a.shape[dim] for a, s in zip(arrays, ctx.skipped)]
-        return np.concatenate([a for a, s in zip(arrays, ctx.skipped) if not s], axis=dim)
+        return ctx.xp.concatenate([a for a, s in zip(arrays, ctx.skipped) if not s], axis=dim)
 
     def backward(ctx, grad):
         head = (slice(None),) * ctx.dim
@@ -58,7 +60,7 @@ class Cat(Op):
         start = 0
         for size, skipped in zip(ctx.sizes, ctx.skipped):
             if skipped:
-                grads.append(make_tensor(np.zeros((0,), grad._data.dtype)))
+                grads.append(make_tensor(array_module(grad._data).zeros((0,), grad._data.dtype)))
                 continue
             grads.append(Slice.apply(grad, key=head + (slice(start, start + size), Ellipsis)))
             start += size
@@ -195,7 +197,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     ``repeat_interleave(repeats)`` alone gives the repeated indices."""
     if repeats is None:
         counts = _counts(input, None)
-        return make_tensor(np.repeat(np.arange(counts.size), counts))
+        return make_tensor(repeat_indices(counts))
     x = input
     if dim is None:
         x = reshape(input, (-1,))
@@ -205,14 +207,16 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         if x._data.ndim == 0:
             x = reshape(x, (1,))
     size = x._data.shape[d]
-    counts = _counts(repeats, size, d)
-    idx = np.repeat(np.arange(size), counts)
+    counts = _counts(repeats, size, d, array_module(x._data))
+    idx = repeat_indices(counts)
     if output_size is not None and output_size != idx.size:
         raise RuntimeError("allocated size does not match required size")
     return Index.apply(x, key=(slice(None),) * d + (idx,))
 
 
-def _counts(repeats, size, dim=0):
+def _counts(repeats, size, dim=0, xp=np):
+    """The repeat count of each of ``size`` positions (a tensor's own array, or an int64
+    array of module ``xp`` for a number)."""
     if isinstance(repeats, Tensor):
         r = repeats._data
         if r.ndim > 1:
@@ -220,13 +224,13 @@ def _counts(repeats, size, dim=0):
         if r.dtype.kind not in "iu":
             raise RuntimeError("repeats has to be Long or Int tensor")
     else:
-        r = np.asarray(int(repeats))
+        r = xp.asarray(int(repeats))
     if r.size and r.min() < 0:
         raise RuntimeError("repeats can not be negative")
     if size is None:
         return r.reshape(-1)
     if r.ndim == 0 or r.size == 1:
-        return np.full(size, int(r.reshape(())), np.int64)
+        return xp.full(size, int(r.reshape(())), np.int64)
     if r.size != size:
         raise RuntimeError(
             f"repeats must have the same size as input along dim, but got repeats.size(0) = "

@@ -1,7 +1,7 @@
 """Matrix products: matmul (``@``) and its named cases (mm, bmm, mv, dot...), the add-and-multiply
 fusions (addmm, baddbmm...), outer products and tensordot.
 
-One primitive, ``MatMul``, computes every product with a single ``np.matmul`` call (one BLAS
+One primitive, ``MatMul``, computes every product with a single ``xp.matmul`` call (one BLAS
 GEMM for floating dtypes, no copies, no dtype changes); the named ops check their arguments
 with PyTorch's messages and call it. Like PyTorch, the products do not promote dtypes: mixed
 dtypes are an error.
@@ -81,20 +81,21 @@ def _shape_str(shape):
 
 
 class MatMul(Op):
-    """``np.matmul`` semantics (1-D operands, broadcast batch dims); inputs share one dtype."""
+    """``matmul`` semantics (1-D operands, broadcast batch dims); inputs share one dtype."""
 
     save_inputs = True
 
     def forward(ctx, a, b):
+        xp = ctx.xp
         if a.dtype == _dtype.bfloat16.np:
             # NumPy has no bfloat16 GEMM: multiply in float32 and round once.
-            return np.matmul(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
+            return xp.matmul(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
         if a.ndim > 2 and b.ndim <= 2 and a.flags.c_contiguous:
             # (..., n, k) @ (k, m) is one GEMM on the folded (... * n, k) matrix (GEMV for b 1-D).
             # The rows are counted because reshape cannot infer -1 when k is 0.
             rows = a.size // a.shape[-1] if a.shape[-1] else int(np.prod(a.shape[:-1]))
-            return np.matmul(a.reshape(rows, a.shape[-1]), b).reshape(a.shape[:-1] + b.shape[1:])
-        return np.matmul(a, b)
+            return xp.matmul(a.reshape(rows, a.shape[-1]), b).reshape(a.shape[:-1] + b.shape[1:])
+        return xp.matmul(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -175,7 +176,7 @@ def _folds(a, b):
     It decides which of PyTorch's messages an error carries; ember computes the same way
     either case."""
     larger = a._data.ndim >= b._data.ndim
-    big = a._data if larger else np.swapaxes(b._data, -1, -2)
+    big = a._data if larger else b._data.swapaxes(-1, -2)
     small_ndim = b._data.ndim if larger else a._data.ndim
     if not (big.ndim >= 3 and small_ndim <= 2):
         return False

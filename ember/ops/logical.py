@@ -1,11 +1,13 @@
 """Logical and bitwise ops: logical_and/or/xor/not (any dtype in, bool out) and
-bitwise_and/or/xor/not with the shifts (integers and bool only). No gradients.
+bitwise_and/or/xor/not with the shifts (integers and bool only). No gradients: each is an
+``Op`` kernel with ``differentiable = False``, so it passes through ``Op.apply``.
 """
 
 import numpy as np
 
-from ember._tensor import Tensor, make_tensor
-from ember.autograd.function import promote_arrays
+from ember._backend._arrays import errstate
+from ember._tensor import Tensor
+from ember.autograd.function import Op
 from ember.ops._common import check_broadcast, not_implemented
 from ember.ops._inplace import make_inplace, write_out
 
@@ -25,22 +27,44 @@ __all__ = [
 TENSOR_METHODS = tuple(__all__)
 
 
-def _binary(kernel, input, other):
+class _Kernel(Op):
+    """A logical or bitwise kernel: no gradient."""
+
+    differentiable = False
+
+
+# Logical ops take the operands as they are: truth values need no promotion.
+class LogicalAnd(_Kernel):
+    def forward(ctx, a, b):
+        return ctx.xp.logical_and(a, b)
+
+
+class LogicalOr(_Kernel):
+    def forward(ctx, a, b):
+        return ctx.xp.logical_or(a, b)
+
+
+class LogicalXor(_Kernel):
+    def forward(ctx, a, b):
+        return ctx.xp.logical_xor(a, b)
+
+
+class LogicalNot(_Kernel):
+    def forward(ctx, x):
+        return ctx.xp.logical_not(x)
+
+
+def _binary(op, input, other):
     try:
-        return make_tensor(np.asarray(kernel(*promote_arrays((input, other)))))
+        return op.apply(input, other)
     except ValueError:
         check_broadcast(input, other)
         raise
 
 
-def _logical(ufunc, name):
+def _logical(op, name):
     def fn(input, other, *, out=None):
-        try:
-            a, b = np.asarray(input._data), np.asarray(getattr(other, "_data", other))
-            result = make_tensor(np.asarray(ufunc(a, b)))
-        except ValueError:
-            check_broadcast(input, other)
-            raise
+        result = _binary(op, input, other)
         return result if out is None else write_out(result, out, name)
 
     fn.__name__ = name
@@ -49,14 +73,14 @@ def _logical(ufunc, name):
     return fn
 
 
-logical_and = _logical(np.logical_and, "logical_and")
-logical_or = _logical(np.logical_or, "logical_or")
-logical_xor = _logical(np.logical_xor, "logical_xor")
+logical_and = _logical(LogicalAnd, "logical_and")
+logical_or = _logical(LogicalOr, "logical_or")
+logical_xor = _logical(LogicalXor, "logical_xor")
 
 
 def logical_not(input, *, out=None):
     """Elementwise ``not``: a bool tensor."""
-    return write_out(make_tensor(np.asarray(np.logical_not(input._data))), out, "logical_not")
+    return write_out(LogicalNot.apply(input), out, "logical_not")
 
 
 def _check_integral(kernel_name, *operands):
@@ -72,10 +96,37 @@ def _check_integral(kernel_name, *operands):
             )
 
 
-def _bitwise(ufunc, name, kernel_name):
+# Bitwise ops compute on the operands promoted to their common dtype.
+class BitwiseAnd(_Kernel):
+    promote = True
+
+    def forward(ctx, a, b):
+        return ctx.xp.bitwise_and(a, b)
+
+
+class BitwiseOr(_Kernel):
+    promote = True
+
+    def forward(ctx, a, b):
+        return ctx.xp.bitwise_or(a, b)
+
+
+class BitwiseXor(_Kernel):
+    promote = True
+
+    def forward(ctx, a, b):
+        return ctx.xp.bitwise_xor(a, b)
+
+
+class BitwiseNot(_Kernel):
+    def forward(ctx, x):
+        return ctx.xp.invert(x)
+
+
+def _bitwise(op, name, kernel_name):
     def fn(input, other, *, out=None):
         _check_integral(kernel_name, input, other)
-        result = _binary(ufunc, input, other)
+        result = _binary(op, input, other)
         return result if out is None else write_out(result, out, name)
 
     fn.__name__ = name
@@ -84,35 +135,42 @@ def _bitwise(ufunc, name, kernel_name):
     return fn
 
 
-bitwise_and = _bitwise(np.bitwise_and, "bitwise_and", "bitwise_and_cpu")
-bitwise_or = _bitwise(np.bitwise_or, "bitwise_or", "bitwise_or_cpu")
-bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor", "bitwise_xor_cpu")
+bitwise_and = _bitwise(BitwiseAnd, "bitwise_and", "bitwise_and_cpu")
+bitwise_or = _bitwise(BitwiseOr, "bitwise_or", "bitwise_or_cpu")
+bitwise_xor = _bitwise(BitwiseXor, "bitwise_xor", "bitwise_xor_cpu")
 
 
 def bitwise_not(input, *, out=None):
     """Elementwise ``~``: logical not on bool, two's-complement not on integers."""
     _check_integral("bitwise_not_cpu", input)
-    return write_out(make_tensor(np.asarray(np.invert(input._data))), out, "bitwise_not")
+    return write_out(BitwiseNot.apply(input), out, "bitwise_not")
 
 
-def _left_shift(a, b):
-    # Shifting by the bit width or more (or by a negative amount) gives 0, as in PyTorch.
-    bits = np.asarray(a).dtype.itemsize * 8
-    with np.errstate(over="ignore"):
-        shifted = np.left_shift(a, np.clip(b, 0, bits - 1))
-    return np.where((np.asarray(b) >= bits) | (np.asarray(b) < 0), 0, shifted).astype(
-        np.result_type(a, b)
-    )
+# a and b of the shifts share one dtype (arrays or NumPy scalars, promoted by Op.apply).
+class LeftShift(_Kernel):
+    promote = True
+
+    def forward(ctx, a, b):
+        xp = ctx.xp
+        # Shifting by the bit width or more (or by a negative amount) gives 0, as in PyTorch.
+        bits = a.dtype.itemsize * 8
+        with errstate(xp, over="ignore"):
+            shifted = xp.left_shift(a, xp.clip(b, 0, bits - 1))
+        return xp.where((b >= bits) | (b < 0), 0, shifted).astype(a.dtype)
 
 
-def _right_shift(a, b):
-    # Shifting by the bit width or more (or a negative amount) fills with the sign bit.
-    bits = np.asarray(a).dtype.itemsize * 8
-    b = np.where((np.asarray(b) >= bits) | (np.asarray(b) < 0), bits - 1, b)
-    return np.right_shift(a, b.astype(np.result_type(a, b))).astype(np.result_type(a, b))
+class RightShift(_Kernel):
+    promote = True
+
+    def forward(ctx, a, b):
+        xp = ctx.xp
+        # Shifting by the bit width or more (or a negative amount) fills with the sign bit.
+        bits = a.dtype.itemsize * 8
+        b = xp.where((b >= bits) | (b < 0), bits - 1, b)
+        return xp.right_shift(a, b.astype(a.dtype)).astype(a.dtype)
 
 
-def _shift(kernel, name, kernel_name):
+def _shift(op, name, kernel_name):
     def fn(input, other, *, out=None):
         _check_integral(kernel_name, input, other)
         both_bool = all(
@@ -121,7 +179,7 @@ def _shift(kernel, name, kernel_name):
         )
         if both_bool:
             raise not_implemented(kernel_name, input if isinstance(input, Tensor) else other)
-        result = _binary(kernel, input, other)
+        result = _binary(op, input, other)
         return result if out is None else write_out(result, out, name)
 
     fn.__name__ = name
@@ -130,8 +188,8 @@ def _shift(kernel, name, kernel_name):
     return fn
 
 
-bitwise_left_shift = _shift(_left_shift, "bitwise_left_shift", "lshift_cpu")
-bitwise_right_shift = _shift(_right_shift, "bitwise_right_shift", "rshift_cpu")
+bitwise_left_shift = _shift(LeftShift, "bitwise_left_shift", "lshift_cpu")
+bitwise_right_shift = _shift(RightShift, "bitwise_right_shift", "rshift_cpu")
 
 logical_and_ = make_inplace(logical_and)
 logical_or_ = make_inplace(logical_or)

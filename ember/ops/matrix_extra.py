@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ember._backend import array_module
 from ember._dtype import SCALAR_NAMES
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
@@ -61,7 +62,8 @@ class _Identities(Op):
     """Identity matrices shaped like ``x``: ``x ** 0``, whose gradient is zero."""
 
     def forward(ctx, x):
-        return np.array(np.broadcast_to(np.eye(x.shape[-1], dtype=x.dtype), x.shape))
+        xp = ctx.xp
+        return xp.array(xp.broadcast_to(xp.eye(x.shape[-1], dtype=x.dtype), x.shape))
 
     def backward(ctx, grad):
         return grad * 0
@@ -71,17 +73,17 @@ def _torch_name(x):
     return SCALAR_NAMES[x.dtype]
 
 
-def _diagonal_mask(shape, wrap):
-    """True on the main diagonal, as ``fill_diagonal_`` writes it."""
-    mask = np.zeros(shape, np.bool_)
+def _diagonal_mask(xp, shape, wrap):
+    """True on the main diagonal, as ``fill_diagonal_`` writes it (an array of ``xp``)."""
+    mask = xp.zeros(shape, np.bool_)
     if len(shape) == 2:
         rows, cols = shape
         limit = rows if wrap and rows > cols else min(rows, cols)
         # Wrapping restarts the diagonal every cols + 1 rows, as NumPy's fill_diagonal does.
-        flat = np.arange(0, limit * cols, cols + 1)
+        flat = xp.arange(0, limit * cols, cols + 1)
         mask.reshape(-1)[flat[flat < rows * cols]] = True
         return mask
-    index = np.arange(shape[0])
+    index = xp.arange(shape[0])
     mask[(index,) * len(shape)] = True
     return mask
 
@@ -93,9 +95,10 @@ def fill_diagonal(input, fill_value, wrap=False):
         raise RuntimeError("dimensions must larger than 1")
     if input._data.ndim > 2 and len(set(shape)) != 1:
         raise RuntimeError("all dimensions of input must be of equal length")
-    mask = make_tensor(_diagonal_mask(tuple(shape), wrap))
+    xp = array_module(input._data)
+    mask = make_tensor(_diagonal_mask(xp, tuple(shape), wrap))
     # The value takes the tensor's dtype (2.5 into an int tensor writes 2, as in PyTorch).
-    value = make_tensor(np.asarray(fill_value).astype(input._data.dtype))
+    value = make_tensor(xp.asarray(fill_value).astype(input._data.dtype))
     return where(mask, value, input)
 
 

@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from ember._backend import array_module
 from ember.autograd.function import Op
 from ember.autograd.grad_mode import GRAD
 
@@ -50,7 +51,7 @@ def _dot_over(a, b, axes):
     """``(a * b).sum(axes, keepdims=True)`` without the full-size temporary (einsum)."""
     dims = list(range(a.ndim))
     keep = [d for d in dims if d not in axes]
-    out = np.einsum(a, dims, b, dims, keep)
+    out = array_module(a, b).einsum(a, dims, b, dims, keep)
     return out.reshape([1 if d in axes else a.shape[d] for d in dims])
 
 
@@ -64,12 +65,12 @@ class _Normalize(Op):
         count = math.prod(x.shape[a] for a in axes)
         if count == 0:  # nothing to average: NaN statistics, as in PyTorch, without warnings
             stat = [1 if d in axes else n for d, n in enumerate(x.shape)]
-            mean = np.full(stat, np.nan, dtype=x.dtype)
+            mean = ctx.xp.full(stat, np.nan, dtype=x.dtype)
         else:
             mean = x.mean(axis=axes, keepdims=True)
         xc = x - mean
         var = _dot_over(xc, xc, axes) / count if count else mean.copy()
-        invstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
+        invstd = (1.0 / ctx.xp.sqrt(var + eps)).astype(x.dtype, copy=False)
         ctx.axes, ctx.eps, ctx.mean, ctx.invstd = axes, eps, mean, invstd
         ctx.folded = _constant_along(w, x, axes)
         y = xc
@@ -118,7 +119,7 @@ class _NormalizeGrad(Op):
 
     def forward(ctx, grad, x, w, *, axes, mean, invstd, folded, needs, bshape):
         gx, gw, gb = _normalize_grads(grad, x, w, axes, mean, invstd, folded, needs, bshape)
-        empty = np.zeros((), x.dtype)  # a placeholder for a gradient that is not needed
+        empty = ctx.xp.zeros((), x.dtype)  # a placeholder for a gradient that is not needed
         return tuple(empty if a is None else a for a in (gx, gw, gb))
 
     def backward(ctx, *grads):
@@ -128,6 +129,7 @@ class _NormalizeGrad(Op):
 def _normalize_grads(grad, x, w, axes, mean, invstd, folded, needs, bshape):
     """(grad x, grad w, grad b) as arrays, None where not needed."""
     grad, x = _upcast(grad), _upcast(x)
+    xp = array_module(grad, x)
     need_x, need_w, need_b = needs
     count = max(math.prod(x.shape[a] for a in axes), 1)  # an empty group has no gradient
     xhat = x - mean
@@ -143,7 +145,7 @@ def _normalize_grads(grad, x, w, axes, mean, invstd, folded, needs, bshape):
         if need_x:  # invstd * w * (grad - mean(grad) - xhat * mean(grad * xhat))
             gx = xhat
             gx *= sgx / count
-            np.subtract(grad, gx, out=gx)
+            xp.subtract(grad, gx, out=gx)
             gx -= sg / count
             gx *= invstd if w is None else invstd * w
         return gx, gw, gb
@@ -157,7 +159,7 @@ def _normalize_grads(grad, x, w, axes, mean, invstd, folded, needs, bshape):
         mgx = _dot_over(g, xhat, axes) / count
         gx = xhat
         gx *= mgx
-        np.subtract(g, gx, out=gx)
+        xp.subtract(g, gx, out=gx)
         gx -= mg
         gx *= invstd
     return gx, gw, gb

@@ -7,8 +7,11 @@ ember/ops/_planes.py). Average pooling is a linear op whose adjoint is col2im; a
 pooling is a product of per-dim averaging matrices.
 """
 
+import itertools
+
 import numpy as np
 
+from ember._backend import array_module
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.ops._planes import scatter_planes
@@ -56,27 +59,28 @@ class _MaxByCandidates(Op):
         out_size = cand.shape[:-1]
         ctx.nlead, ctx.size = len(lead), x.shape[x.ndim - nsp :]
         n_out, k = int(np.prod(out_size, dtype=np.int64)), cand.shape[-1]
+        xp = ctx.xp
         if x.size == 0 or n_out == 0:
-            ctx.idx = np.zeros(lead + out_size, dtype=np.int64)
-            return np.zeros(lead + out_size, dtype=x.dtype), ctx.idx
+            ctx.idx = xp.zeros(lead + out_size, dtype=np.int64)
+            return xp.zeros(lead + out_size, dtype=x.dtype), ctx.idx
         flat_cand = cand.reshape(n_out, k)
         if geom is not None:
             win = windows(padded(x, geom, value=_lowest(x.dtype)), geom)  # (*lead, *kernel, *out)
-            kernel_pos = list(np.ndindex(*geom.kernel))
+            kernel_pos = list(itertools.product(*map(range, geom.kernel)))
             column = lambda j: win[(Ellipsis, *kernel_pos[j]) + (slice(None),) * nsp]  # noqa: E731
         else:
             flat = x.reshape(lead + (-1,))
-            column = lambda j: np.take(flat, cand[..., j], axis=-1)  # noqa: E731
-        out, arg = _running_max(column, k)
+            column = lambda j: xp.take(flat, cand[..., j], axis=-1)  # noqa: E731
+        out, arg = _running_max(column, k, xp)
         out, arg = out.reshape(lead + (n_out,)), arg.reshape(lead + (n_out,))
         # The chosen candidate's flat plane index: cand[l, arg[..., l]].
-        idx = flat_cand.reshape(-1)[np.arange(n_out, dtype=np.int64) * k + arg]
+        idx = flat_cand.reshape(-1)[xp.arange(n_out, dtype=np.int64) * k + arg]
         plane = int(np.prod(x.shape[x.ndim - nsp :], dtype=np.int64))
-        if geom is not None and np.any(idx == plane):
+        if geom is not None and (idx == plane).any():
             # A window whose maximum is the lowest value may pick the padding; PyTorch gives
             # the window's first input position then (the smallest valid flat index).
-            first = np.where(flat_cand < plane, flat_cand, plane).min(-1)
-            idx = np.where(idx == plane, np.broadcast_to(first, idx.shape), idx)
+            first = xp.where(flat_cand < plane, flat_cand, plane).min(-1)
+            idx = xp.where(idx == plane, xp.broadcast_to(first, idx.shape), idx)
         ctx.idx = idx = idx.reshape(lead + out_size)
         return out.reshape(lead + out_size), idx
 
@@ -84,60 +88,60 @@ class _MaxByCandidates(Op):
         return scatter_planes(grad, ctx.idx, ctx.nlead, ctx.size)
 
 
-def _running_max(column, k):
+def _running_max(column, k, xp):
     """Max and argmax over ``k`` candidate arrays ``column(j)``, one vectorised pass each.
 
     A loop over the (few) window positions, never over outputs: NumPy's ``argmax`` along a
     short last axis is several times slower. The first maximum wins; a NaN wins over numbers
     and a later NaN over an earlier one, as in PyTorch's kernel (``val > max || isnan(val)``).
     """
-    best = np.array(column(0), copy=True)
-    arg = np.zeros(best.shape, dtype=np.int16 if k < 2**15 else np.int64)
-    mask = np.empty(best.shape, dtype=bool)
-    step = np.empty_like(arg)
+    best = xp.array(column(0), copy=True)
+    arg = xp.zeros(best.shape, dtype=np.int16 if k < 2**15 else np.int64)
+    mask = xp.empty(best.shape, dtype=bool)
+    step = xp.empty_like(arg)
     for j in range(1, k):
         v = column(j)
-        np.greater(v, best, out=mask)
-        np.maximum(best, v, out=best)
+        xp.greater(v, best, out=mask)
+        xp.maximum(best, v, out=best)
         # arg = where(mask, j, arg) without a data-dependent branch: arg += mask * (j - arg).
-        np.subtract(j, arg, out=step)
-        np.multiply(step, mask, out=step)
+        xp.subtract(j, arg, out=step)
+        xp.multiply(step, mask, out=step)
         arg += step
-    if best.dtype.kind == "f" and np.isnan(best).any():
+    if best.dtype.kind == "f" and xp.isnan(best).any():
         for j in range(k):
             v = column(j)
-            nan = np.isnan(v)
+            nan = xp.isnan(v)
             best[nan] = v[nan]
             arg[nan] = j
     return best, arg.astype(np.int64, copy=False)
 
 
-def _window_candidates(geom):
+def _window_candidates(geom, xp):
     """Flat plane indices of every window element, (*out, K); padding maps to ``plane``."""
     plane = int(np.prod(geom.in_size, dtype=np.int64))
-    flat = np.arange(plane, dtype=np.int64).reshape(geom.in_size)
+    flat = xp.arange(plane, dtype=np.int64).reshape(geom.in_size)
     return windows(padded(flat, geom, value=plane), geom, kernel_first=False).reshape(
         geom.out_size + (-1,)
     )
 
 
-def _adaptive_bounds(n_in, n_out):
-    starts = (np.arange(n_out) * n_in) // n_out
-    ends = -((-(np.arange(n_out) + 1) * n_in) // n_out)
+def _adaptive_bounds(n_in, n_out, xp):
+    starts = (xp.arange(n_out) * n_in) // n_out
+    ends = -((-(xp.arange(n_out) + 1) * n_in) // n_out)
     return starts, ends
 
 
-def _adaptive_candidates(in_size, out_size):
+def _adaptive_candidates(in_size, out_size, xp):
     """Candidate flat indices (*out, K) of adaptive windows; short windows repeat their last
     element, which changes neither the max nor the first index of the max."""
     per_dim = []
     for n_in, n_out in zip(in_size, out_size):
-        starts, ends = _adaptive_bounds(n_in, n_out)
+        starts, ends = _adaptive_bounds(n_in, n_out, xp)
         k = int((ends - starts).max()) if n_out else 0
-        idx = np.minimum(starts[:, None] + np.arange(k)[None, :], ends[:, None] - 1)
+        idx = xp.minimum(starts[:, None] + xp.arange(k)[None, :], ends[:, None] - 1)
         per_dim.append(idx)  # (out_d, k_d)
     nsp = len(in_size)
-    flat = np.zeros((1,) * (2 * nsp), dtype=np.int64)
+    flat = xp.zeros((1,) * (2 * nsp), dtype=np.int64)
     for d, idx in enumerate(per_dim):
         stride = int(np.prod(in_size[d + 1 :], dtype=np.int64))
         shape = [1] * (2 * nsp)
@@ -151,7 +155,8 @@ def _max_pool(nsp, name, input, kernel_size, stride, padding, dilation, ceil_mod
     check_input(input, nsp, name, kind="max")
     check_dtype(input, name if nsp > 1 else "max_pool1d_impl", floating_only=nsp == 1)
     geom = pool_geometry(input, nsp, name, kernel_size, stride, padding, dilation, ceil_mode)
-    out, idx = _MaxByCandidates.apply(input, cand=_window_candidates(geom), nsp=nsp, geom=geom)
+    cand = _window_candidates(geom, array_module(input._data))
+    out, idx = _MaxByCandidates.apply(input, cand=cand, nsp=nsp, geom=geom)
     return (out, idx) if return_indices else out
 
 
@@ -202,26 +207,27 @@ class _AvgPoolAdjoint(Op):
         nsp = len(geom.kernel)
         lead = g.shape[: g.ndim - nsp]
         scaled = (g / divisor).astype(g.dtype, copy=False)
-        cols = np.broadcast_to(
+        cols = ctx.xp.broadcast_to(
             scaled.reshape(lead + (1,) * nsp + geom.out_size), lead + geom.kernel + geom.out_size
         )
-        return np.ascontiguousarray(scatter_windows(cols, geom))
+        return ctx.xp.ascontiguousarray(scatter_windows(cols, geom))
 
     def backward(ctx, grad):
         return _AvgPool.apply(grad, geom=ctx.geom, divisor=ctx.divisor)
 
 
-def _avg_divisor(geom, pad, count_include_pad, divisor_override):
+def _avg_divisor(geom, pad, count_include_pad, divisor_override, xp):
+    """The float64 divisor of each output position (a 0-d array for ``divisor_override``)."""
     if divisor_override is not None:
-        return np.float64(divisor_override)
-    divisor = np.ones((), dtype=np.float64)
+        return xp.asarray(divisor_override, dtype=np.float64)
+    divisor = xp.ones((), dtype=np.float64)
     for d, (k, s, p, n, o) in enumerate(
         zip(geom.kernel, geom.stride, pad, geom.in_size, geom.out_size)
     ):
-        start = np.arange(o) * s - p
-        end = np.minimum(start + k, n + p)
+        start = xp.arange(o) * s - p
+        end = xp.minimum(start + k, n + p)
         pool = end - start
-        count = np.minimum(end, n) - np.maximum(start, 0)
+        count = xp.minimum(end, n) - xp.maximum(start, 0)
         per_dim = pool if count_include_pad else count
         shape = [1] * len(geom.kernel)
         shape[d] = o
@@ -236,7 +242,8 @@ def _avg_pool(nsp, name, input, kernel_size, stride, padding, ceil_mode, count_i
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     geom = pool_geometry(input, nsp, name, kernel_size, stride, padding, 1, ceil_mode)
-    divisor = _avg_divisor(geom, geom.lo, count_include_pad, divisor_override)
+    xp = array_module(input._data)
+    divisor = _avg_divisor(geom, geom.lo, count_include_pad, divisor_override, xp)
     return _AvgPool.apply(input, geom=geom, divisor=divisor)
 
 
@@ -280,9 +287,9 @@ def _adaptive_size(input, nsp, name, output_size):
     return out, in_size
 
 
-def _averaging_matrix(n_in, n_out, dtype):
-    starts, ends = _adaptive_bounds(n_in, n_out)
-    cols = np.arange(n_in)
+def _averaging_matrix(n_in, n_out, xp):
+    starts, ends = _adaptive_bounds(n_in, n_out, xp)
+    cols = xp.arange(n_in)
     inside = (cols[None, :] >= starts[:, None]) & (cols[None, :] < ends[:, None])
     return inside / (ends - starts)[:, None].astype(np.float64)
 
@@ -302,7 +309,8 @@ def _adaptive_avg(nsp, name, input, output_size):
     for d in range(nsp):
         if out_size[d] == in_size[d]:
             continue
-        m = make_tensor(_averaging_matrix(in_size[d], out_size[d], None).astype(input._data.dtype))
+        m = _averaging_matrix(in_size[d], out_size[d], array_module(input._data))
+        m = make_tensor(m.astype(input._data.dtype))
         axis = input.dim() - nsp + d
         x = matmul(x.transpose(axis, -1), m.transpose(0, 1)).transpose(axis, -1)
     return x
@@ -327,7 +335,7 @@ def _adaptive_max(nsp, name, input, output_size, return_indices):
     check_input(input, nsp, name, kind="adaptive_max")
     out_size, in_size = _adaptive_size(input, nsp, name, output_size)
     check_dtype(input, name.replace("1d", "2d"), floating_only=True)
-    cand = _adaptive_candidates(in_size, out_size)
+    cand = _adaptive_candidates(in_size, out_size, array_module(input._data))
     out, idx = _MaxByCandidates.apply(input, cand=cand, nsp=nsp)
     return (out, idx) if return_indices else out
 

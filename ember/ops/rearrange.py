@@ -5,8 +5,6 @@ is the opposite roll), so gradients of any order are ember ops. Results are fres
 arrays: NumPy's negative-stride views never reach a Tensor (PyTorch has no negative strides).
 """
 
-import numpy as np
-
 from ember.autograd.function import Op
 from ember.ops._common import wrap_dim
 from ember.ops._inplace import make_inplace, write_out
@@ -20,7 +18,7 @@ TENSOR_METHODS = tuple(__all__)
 class Flip(Op):
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return np.ascontiguousarray(np.flip(x, dims)) if dims else x.copy()
+        return ctx.xp.ascontiguousarray(ctx.xp.flip(x, dims)) if dims else x.copy()
 
     def backward(ctx, grad):
         return Flip.apply(grad, dims=ctx.dims)
@@ -55,7 +53,7 @@ def flipud(input):
 class Roll(Op):
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
-        return np.roll(x, shifts, dims)
+        return ctx.xp.roll(x, shifts, dims)
 
     def backward(ctx, grad):
         return Roll.apply(grad, shifts=tuple(-s for s in ctx.shifts), dims=ctx.dims)
@@ -109,7 +107,7 @@ def rot90(input, k=1, dims=(0, 1)):
 class Triangle(Op):
     def forward(ctx, x, diagonal, upper):
         ctx.args = (diagonal, upper)
-        return np.triu(x, diagonal) if upper else np.tril(x, diagonal)
+        return ctx.xp.triu(x, diagonal) if upper else ctx.xp.tril(x, diagonal)
 
     def backward(ctx, grad):
         diagonal, upper = ctx.args

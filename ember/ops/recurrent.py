@@ -10,8 +10,7 @@ ember ops, recomputed from the inputs, under ``create_graph``, so double backwar
 The GRU update (``gru_cell``) is fused the same way.
 """
 
-import numpy as np
-
+from ember._backend import array_module
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.autograd.grad_mode import GRAD
@@ -28,9 +27,10 @@ class LSTMCellUpdate(Op):
     def forward(ctx, gates, c):
         h = c.shape[-1]
         i, f, g, o = (gates[..., k * h : (k + 1) * h] for k in range(4))
-        si, sf, so, tg = sigmoid_kernel(i), sigmoid_kernel(f), sigmoid_kernel(o), np.tanh(g)
+        tanh = ctx.xp.tanh
+        si, sf, so, tg = sigmoid_kernel(i), sigmoid_kernel(f), sigmoid_kernel(o), tanh(g)
         c_new = sf * c + si * tg
-        tc = np.tanh(c_new)
+        tc = tanh(c_new)
         ctx.activations = (si, sf, so, tg, tc)
         return (so * tc).astype(c.dtype, copy=False), c_new.astype(c.dtype, copy=False)
 
@@ -41,7 +41,7 @@ class LSTMCellUpdate(Op):
         si, sf, so, tg, tc = ctx.activations
         gh = grad_h._data
         dc = grad_c._data + gh * so * (1 - tc * tc)
-        d_gates = np.concatenate(
+        d_gates = array_module(gh).concatenate(
             [
                 dc * tg * si * (1 - si),
                 dc * c._data * sf * (1 - sf),
@@ -90,7 +90,7 @@ class GRUCellUpdate(Op):
         xr, xz, xn = (x_proj[..., k * n_h : (k + 1) * n_h] for k in range(3))
         hr, hz, hn = (h_proj[..., k * n_h : (k + 1) * n_h] for k in range(3))
         r, z = sigmoid_kernel(xr + hr), sigmoid_kernel(xz + hz)
-        n = np.tanh(xn + r * hn)
+        n = ctx.xp.tanh(xn + r * hn)
         ctx.activations = (r, z, n, hn)
         return ((1 - z) * n + z * h).astype(h.dtype, copy=False)
 
@@ -103,8 +103,9 @@ class GRUCellUpdate(Op):
         d_n = g * (1 - z) * (1 - n * n)
         d_r = d_n * hn * r * (1 - r)
         d_z = g * (h._data - n) * z * (1 - z)
-        d_x = np.concatenate([d_r, d_z, d_n], axis=-1)
-        d_h_proj = np.concatenate([d_r, d_z, d_n * r], axis=-1)
+        xp = array_module(g)
+        d_x = xp.concatenate([d_r, d_z, d_n], axis=-1)
+        d_h_proj = xp.concatenate([d_r, d_z, d_n * r], axis=-1)
         return make_tensor(d_x), make_tensor(d_h_proj), make_tensor(g * z)
 
 

@@ -1,7 +1,7 @@
 """Reductions: sum, mean, prod, var/std, logsumexp, norm, all/any, count_nonzero, the NaN-aware
 nansum/nanmean, and the shape helper ``sum_to_size`` that the engine relies on.
 
-Each reduction is one NumPy call forward; ``dim`` is None (all dims), an int or a tuple, and
+Each reduction is one array-module call forward; ``dim`` is None (all dims), an int or a tuple, and
 negative dims count from the end.
 """
 
@@ -11,7 +11,10 @@ import warnings
 import numpy as np
 
 from ember import _dtype
-from ember._dtype import SCALAR_NAMES
+from ember._backend import array_module
+from ember._backend._arrays import errstate
+from ember._backend._math import reduce_extreme
+from ember._dtype import SCALAR_NAMES, is_floating_np
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import float_input, wrap_dims
@@ -72,11 +75,12 @@ def _count(shape, dims):
 
 class Sum(Op):
     def forward(ctx, x, dims, keepdim, dtype):
+        xp = ctx.xp
         ctx.shape = x.shape
         ctx.kept = _kept_shape(x.shape, dims)
         # ufunc.reduce: np.sum's Python-level dispatch costs more than a small sum itself.
         acc = accumulation_dtype(dtype)
-        out = np.add.reduce(x, axis=dims, dtype=acc, keepdims=keepdim)
+        out = xp.add.reduce(x, axis=dims, dtype=acc, keepdims=keepdim)
         return out if acc is dtype else out.astype(dtype)
 
     def backward(ctx, grad):
@@ -86,7 +90,7 @@ class Sum(Op):
 def _sum_dtype(x, dtype):
     if dtype is not None:
         return _dtype.as_dtype(dtype).np
-    if x.dtype.kind in "iub":
+    if not is_floating_np(x.dtype):
         return np.int64  # integer and bool sums are int64, as in PyTorch
     return x.dtype
 
@@ -101,17 +105,18 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 class Mean(Op):
     def forward(ctx, x, dims, keepdim):
+        xp = ctx.xp
         ctx.shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
         ctx.count = count = _count(x.shape, dims)
         acc = accumulation_dtype(x.dtype)
-        with np.errstate(invalid="ignore"):  # the mean of nothing is NaN
-            out = np.add.reduce(x, axis=dims, dtype=acc, keepdims=keepdim) / acc.type(count)
+        with errstate(xp, invalid="ignore"):  # the mean of nothing is NaN
+            out = xp.add.reduce(x, axis=dims, dtype=acc, keepdims=keepdim) / acc.type(count)
         return out.astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         scale = 1.0 / ctx.count if ctx.count else float("nan")
         return grad.reshape(ctx.kept).expand(ctx.shape) * make_tensor(
-            np.asarray(scale, grad._data.dtype)
+            array_module(grad._data).asarray(scale, grad._data.dtype)
         )
 
 
@@ -149,8 +154,11 @@ class Prod(Op):
     save_output = True
 
     def forward(ctx, x, dims, keepdim, dtype):
+        xp = ctx.xp
         ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
-        return np.multiply.reduce(x, axis=dims, dtype=dtype, keepdims=keepdim)
+        acc = accumulation_dtype(dtype)
+        out = xp.multiply.reduce(x, axis=dims, dtype=acc, keepdims=keepdim)
+        return out if acc is dtype else out.astype(dtype)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -165,7 +173,7 @@ def _products_of_others(x, dims):
     """For each element, the product of the other elements of its slice over ``dims``."""
     nd = x._data.ndim
     if nd == 0:
-        return make_tensor(np.ones((), x._data.dtype))
+        return make_tensor(array_module(x._data).ones((), x._data.dtype))
     rest = [d for d in range(nd) if d not in dims]
     perm = rest + list(dims)
     moved = x.permute(perm)
@@ -205,11 +213,12 @@ class Var(Op):
     save_inputs = True
 
     def forward(ctx, x, dims, denom, keepdim):
+        xp = ctx.xp
         ctx.dims, ctx.kept, ctx.denom = dims, _kept_shape(x.shape, dims), denom
         a = x.astype(accumulation_dtype(x.dtype), copy=False)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            centered = a - np.mean(a, axis=dims, keepdims=True) if a.size else a
-            out = np.sum(centered * centered, axis=dims, keepdims=keepdim) / a.dtype.type(denom)
+        with errstate(xp, divide="ignore", invalid="ignore"):
+            centered = a - xp.mean(a, axis=dims, keepdims=True) if a.size else a
+            out = xp.sum(centered * centered, axis=dims, keepdims=keepdim) / a.dtype.type(denom)
         return out.astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
@@ -240,8 +249,9 @@ class Std(Op):
     save_output = True
 
     def forward(ctx, x, dims, denom, keepdim):
+        xp = ctx.xp
         variance = Var.forward(ctx, x, dims, denom, keepdim)
-        return np.sqrt(variance)
+        return xp.sqrt(variance)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -253,7 +263,7 @@ class Std(Op):
 
 
 def _check_float(input, name):
-    if input._data.dtype.kind != "f":
+    if not is_floating_np(input._data.dtype):
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
 
 
@@ -306,12 +316,18 @@ class LogSumExp(Op):
     save_output = True
 
     def forward(ctx, x, dims, keepdim):
+        xp = ctx.xp
         ctx.kept = _kept_shape(x.shape, dims)
-        # Shift by the max for stability; an infinite max shifts by 0 (inf stays inf).
-        top = np.max(x, axis=dims, keepdims=True, initial=-np.inf)
-        top = np.where(np.isfinite(top), top, 0)
-        with np.errstate(divide="ignore"):
-            out = np.log(np.sum(np.exp(x - top), axis=dims, keepdims=True)) + top
+        a = x.astype(accumulation_dtype(x.dtype), copy=False)  # half precision sums in float32
+        # Shift by the max for stability; an infinite max (or an empty slice) shifts by 0.
+        if a.size:
+            top = reduce_extreme(xp, a, dims, largest=True)
+            top = xp.where(xp.isfinite(top), top, 0)
+        else:
+            top = xp.zeros(ctx.kept, a.dtype)
+        with errstate(xp, divide="ignore"):
+            out = xp.log(xp.sum(xp.exp(a - top), axis=dims, keepdims=True)) + top
+        out = out.astype(x.dtype, copy=False)
         return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in dims])
 
     def backward(ctx, grad):
@@ -344,32 +360,61 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 # ---- logical reductions and counts ----------------------------------------------------------
 
 
-def _logical(input, dim, keepdim, out, reduce, name):
-    x = input._data
-    if isinstance(dim, (tuple, list)) and len(dim) == 0:
-        result = x.astype(bool)  # an empty dim list reduces nothing, as in PyTorch
-    else:
-        result = reduce(x, axis=wrap_dims(dim, x.ndim), keepdims=keepdim)
-    # uint8 inputs keep their dtype, as in PyTorch.
-    result = np.asarray(result, np.uint8 if x.dtype == np.uint8 else np.bool_)
-    return write_out(make_tensor(result), out, name)
+class _TruthReduction(Op):
+    """``all`` / ``any`` (``kind``, the array module's function) over ``dim``: no gradient.
+    Without ``dim`` the call takes Op.apply's one-tensor path."""
+
+    differentiable = False
+    kind = ""
+
+    def forward(ctx, x, dim=None, keepdim=False):
+        xp = ctx.xp
+        if isinstance(dim, (tuple, list)) and len(dim) == 0:
+            result = x.astype(bool)  # an empty dim list reduces nothing, as in PyTorch
+        else:
+            result = getattr(xp, ctx.kind)(x, axis=wrap_dims(dim, x.ndim), keepdims=keepdim)
+        # uint8 inputs keep their dtype, as in PyTorch.
+        return xp.asarray(result, np.uint8 if x.dtype == np.uint8 else np.bool_)
+
+
+class All(_TruthReduction):
+    kind = "all"
+
+
+class Any(_TruthReduction):
+    kind = "any"
 
 
 def all(input, dim=None, keepdim=False, *, out=None):
     """Whether every element (over ``dim``) is nonzero."""
-    return _logical(input, dim, keepdim, out, np.all, "all")
+    plain = dim is None and not keepdim
+    result = All.apply(input) if plain else All.apply(input, dim=dim, keepdim=keepdim)
+    return write_out(result, out, "all")
 
 
 def any(input, dim=None, keepdim=False, *, out=None):
     """Whether any element (over ``dim``) is nonzero."""
-    return _logical(input, dim, keepdim, out, np.any, "any")
+    plain = dim is None and not keepdim
+    result = Any.apply(input) if plain else Any.apply(input, dim=dim, keepdim=keepdim)
+    return write_out(result, out, "any")
+
+
+class CountNonzero(Op):
+    """The number of nonzero elements over ``dims`` (None: all; empty: elementwise)."""
+
+    differentiable = False
+
+    def forward(ctx, x, dims=None):
+        xp = ctx.xp
+        counted = (x != 0) if dims == () else xp.count_nonzero(x, axis=dims)
+        return xp.asarray(counted, np.int64)
 
 
 def count_nonzero(input, dim=None):
     """The number of nonzero elements over ``dim`` (all dims when None), as int64."""
-    dims = reduce_dims(dim, input._data.ndim)
-    counted = np.count_nonzero(input._data, axis=dims) if dims else (input._data != 0)
-    return make_tensor(np.asarray(counted, np.int64))
+    if dim is None:
+        return CountNonzero.apply(input)
+    return CountNonzero.apply(input, dims=reduce_dims(dim, input._data.ndim))
 
 
 # ---- NaN-aware reductions -------------------------------------------------------------------
@@ -379,18 +424,24 @@ class NanSum(Op):
     save_inputs = True
 
     def forward(ctx, x, dims, keepdim, dtype):
+        xp = ctx.xp
         ctx.kept = _kept_shape(x.shape, dims)
-        return np.nansum(x, axis=dims, keepdims=keepdim, dtype=dtype)
+        # In the accumulation dtype first: NumPy's nansum sees no NaN in a bfloat16 array.
+        a = x.astype(accumulation_dtype(x.dtype), copy=False)
+        acc = accumulation_dtype(dtype)
+        return xp.nansum(a, axis=dims, keepdims=keepdim, dtype=acc).astype(dtype, copy=False)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        present = make_tensor((~np.isnan(x._data)).astype(x._data.dtype))  # NaNs get 0
+        present = make_tensor(
+            (~array_module(x._data).isnan(x._data)).astype(x._data.dtype)
+        )  # NaNs get 0
         return grad.reshape(ctx.kept) * present
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum over ``dim`` treating NaN as zero."""
-    if input._data.dtype.kind != "f":
+    if not is_floating_np(input._data.dtype):
         return sum(input, dim, keepdim, dtype=dtype, out=out)
     dims = reduce_dims(dim, input._data.ndim)
     result = NanSum.apply(input, dims=dims, keepdim=keepdim, dtype=_sum_dtype(input._data, dtype))
@@ -401,12 +452,13 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Mean over ``dim`` of the non-NaN elements."""
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.dtype.kind != "f":
+    if not is_floating_np(input._data.dtype):
         raise RuntimeError(
             "nanmean(): expected input to have floating point or complex dtype but got "
             f"{SCALAR_NAMES[input.dtype]}"
         )
     dims = reduce_dims(dim, input._data.ndim)
-    present = np.sum(~np.isnan(input._data), axis=dims, keepdims=keepdim)
+    xp = array_module(input._data)
+    present = xp.sum(~xp.isnan(input._data), axis=dims, keepdims=keepdim)
     total = NanSum.apply(input, dims=dims, keepdim=keepdim, dtype=input._data.dtype)
     return write_out(total / make_tensor(present.astype(input._data.dtype)), out, "nanmean")

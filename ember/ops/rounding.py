@@ -6,8 +6,11 @@ On integer tensors floor, ceil, round and trunc return a copy; bool is not suppo
 
 import builtins
 
+import ml_dtypes
 import numpy as np
 
+from ember._backend import array_module
+from ember._backend._arrays import errstate
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import not_implemented
@@ -19,25 +22,26 @@ TENSOR_METHODS = tuple(__all__)
 
 
 class _Rounding(Op):
-    """A piecewise-constant op; ``kernel`` is its NumPy function."""
+    """A piecewise-constant op; ``kernel(xp, x)`` computes it with the array module ``xp``."""
 
     def forward(ctx, x, kernel):
         if x.dtype.kind in "iu":
             return x.copy()
-        return kernel(x)
+        return kernel(ctx.xp, x)
 
     def backward(ctx, grad):
-        return make_tensor(np.zeros(grad._data.shape, grad._data.dtype))
+        data = grad._data
+        return make_tensor(array_module(data).zeros(data.shape, data.dtype))
 
 
 def _round_decimals(decimals):
     # PyTorch scales by 10**|decimals| and rounds half to even (nearbyint), as here.
-    def kernel(x):
-        scale = np.asarray(10.0 ** builtins.abs(decimals), x.dtype)
-        with np.errstate(over="ignore", invalid="ignore"):
+    def kernel(xp, x):
+        scale = xp.asarray(10.0 ** builtins.abs(decimals), x.dtype)
+        with errstate(xp, over="ignore", invalid="ignore"):
             if decimals > 0:
-                return np.round(x * scale) / scale
-            return np.round(x / scale) * scale
+                return xp.round(x * scale) / scale
+            return xp.round(x / scale) * scale
 
     return kernel
 
@@ -54,11 +58,16 @@ def _rounding(kernel, vml_name):
     return fn
 
 
-floor = _rounding(np.floor, "floor")
-ceil = _rounding(np.ceil, "ceil")
-trunc = _rounding(np.trunc, "trunc")
+def _elementwise(name):
+    """The kernel ``xp.<name>(x)``."""
+    return lambda xp, x: getattr(xp, name)(x)
+
+
+floor = _rounding(_elementwise("floor"), "floor")
+ceil = _rounding(_elementwise("ceil"), "ceil")
+trunc = _rounding(_elementwise("trunc"), "trunc")
 fix = trunc
-_round_half_even = _rounding(np.round, "round")
+_round_half_even = _rounding(_elementwise("round"), "round")
 
 
 def round(input, *, decimals=0, out=None):
@@ -72,7 +81,7 @@ def round(input, *, decimals=0, out=None):
 
 class Frac(Op):
     def forward(ctx, x):
-        return x - np.trunc(x)
+        return x - ctx.xp.trunc(x)
 
     def backward(ctx, grad):
         return grad
@@ -89,9 +98,18 @@ class NanToNum(Op):
     save_inputs = True
 
     def forward(ctx, x, nan, posinf, neginf):
+        xp = ctx.xp
         if x.dtype.kind in "iub":
             return x.copy()
-        return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+        if x.dtype.kind != "f":
+            # NumPy's nan_to_num passes dtypes it does not know as floating (bfloat16) through
+            # unchanged: replace in float32, with the defaults of x's own dtype.
+            info = ml_dtypes.finfo(x.dtype)
+            posinf = float(info.max) if posinf is None else posinf
+            neginf = float(info.min) if neginf is None else neginf
+            wide = xp.nan_to_num(x.astype(np.float32), nan=nan, posinf=posinf, neginf=neginf)
+            return wide.astype(x.dtype)
+        return xp.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
 
     def backward(ctx, grad):
         # Replaced elements are constants: the gradient flows only where input is finite.

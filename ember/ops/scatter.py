@@ -7,6 +7,8 @@ and friends are ``IndexPut``. So every gradient here is itself differentiable.
 
 import numpy as np
 
+from ember._backend import array_module
+from ember._backend._arrays import add_at, extreme_at, multiply_at
 from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
@@ -41,7 +43,7 @@ def _check_index(index, name, kinds="iu"):
 
 def _check_bounds(idx, size, dim, error=RuntimeError, prefix=""):
     if idx.size and (idx.min() < 0 or idx.max() >= size):
-        bad = idx[(idx < 0) | (idx >= size)].flat[0]
+        bad = idx[(idx < 0) | (idx >= size)].ravel()[0]
         raise error(
             f"{prefix}index {int(bad)} is out of bounds for dimension {dim} with size {size}"
         )
@@ -50,6 +52,7 @@ def _check_bounds(idx, size, dim, error=RuntimeError, prefix=""):
 def _along_key(idx, dim):
     """The NumPy key that reads ``x[..., idx[i, j, k], ...]`` at every position of ``idx``."""
     n = idx.ndim
+    xp = array_module(idx)
     key = []
     for k in range(n):
         if k == dim:
@@ -57,7 +60,7 @@ def _along_key(idx, dim):
         else:
             shape = [1] * n
             shape[k] = idx.shape[k]
-            key.append(np.arange(idx.shape[k]).reshape(shape))
+            key.append(xp.arange(idx.shape[k]).reshape(shape))
     return tuple(key)
 
 
@@ -139,7 +142,8 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     if reduce == "add":
         result = IndexPut.apply(x, values, key=key, accumulate=True)
     elif reduce == "multiply":
-        values = values if tensor_src else make_tensor(np.full(idx.shape, src, x._data.dtype))
+        if not tensor_src:
+            values = make_tensor(array_module(idx).full(idx.shape, src, x._data.dtype))
         result = _scatter_prod(x, values, key, include_self=True)
     else:
         result = IndexPut.apply(x, values, key=key, accumulate=False)
@@ -176,15 +180,16 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         src = src.reshape(-1)
     key = _along_key(idx, d)
     values = _src_region(src, idx)
+    xp = array_module(x._data)
     if not include_self:
-        hit = np.zeros(x._data.shape, bool)
+        hit = xp.zeros(x._data.shape, bool)
         hit[key] = True
     if reduce in ("sum", "mean"):
         base = x if include_self else IndexPut.apply(x, 0.0, key=key, accumulate=False)
         result = IndexPut.apply(base, values, key=key, accumulate=True)
         if reduce == "mean":
-            count = np.zeros(x._data.shape, np.int64)
-            np.add.at(count, key, 1)
+            count = xp.zeros(x._data.shape, np.int64)
+            add_at(count, key, 1)
             count += 1 if include_self else ~hit
             result = _divide(result, count)
     elif reduce == "prod":
@@ -203,8 +208,8 @@ def _divide(result, count):
 def _scatter_extreme(x, values, key, include_self, reduce):
     # The gradient is shared evenly among the elements equal to the result (PyTorch's rule):
     # build the result as the mean of those elements, which is the result itself.
-    ufunc = np.maximum if reduce == "amax" else np.minimum
     xd = x._data
+    xp = array_module(xd)
     start = xd.copy()
     if not include_self:
         fill = -np.inf if reduce == "amax" else np.inf
@@ -212,18 +217,18 @@ def _scatter_extreme(x, values, key, include_self, reduce):
             info = np.iinfo(xd.dtype) if xd.dtype.kind != "b" else None
             fill = (info.min if reduce == "amax" else info.max) if info else fill
         start[key] = fill
-    ufunc.at(start, key, values._data)
+    extreme_at(start, key, values._data, reduce)
     if not (x._requires_grad or values._requires_grad):
         return make_tensor(start)
     x_wins = start == xd
     if not include_self:
-        hit = np.zeros(xd.shape, bool)
+        hit = xp.zeros(xd.shape, bool)
         hit[key] = True
         x_wins &= ~hit
     src_wins = values._data == start[key]
     count = x_wins.astype(np.int64)
-    np.add.at(count, key, src_wins)
-    zeros = make_tensor(np.zeros((), xd.dtype))
+    add_at(count, key, src_wins)
+    zeros = make_tensor(xp.zeros((), xd.dtype))
     kept = where(make_tensor(x_wins), x, zeros)
     picked = where(make_tensor(src_wins), values, zeros)
     total = IndexPut.apply(kept, picked, key=key, accumulate=True)
@@ -244,7 +249,7 @@ class ScatterProd(Op):
         out = x.copy()
         if not include_self:
             out[key] = 1
-        np.multiply.at(out, key, src)
+        multiply_at(out, key, src)
         return out
 
     def backward(ctx, grad):

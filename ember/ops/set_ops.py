@@ -8,7 +8,8 @@ grad but whose backward raises, as PyTorch's does.
 
 import numpy as np
 
-from ember._tensor import Tensor, make_tensor
+from ember._backend import array_module
+from ember._tensor import Tensor
 from ember.autograd.function import Op
 from ember.ops._common import wrap_dim
 from ember.ops._inplace import write_out
@@ -19,12 +20,13 @@ TENSOR_METHODS = ("unique", "unique_consecutive")
 
 
 class _Unique(Op):
-    """The unique values (output 0) with inverse indices and counts (never differentiable)."""
+    """The unique values (output 0) with inverse indices and counts (never differentiable);
+    ``kernel(xp, x, **params)`` computes them with the array module ``xp``."""
 
     non_differentiable = (1, 2)
 
     def forward(ctx, x, kernel, params):
-        return kernel(x, **params)
+        return kernel(ctx.xp, x, **params)
 
     def backward(ctx, *grads):
         raise RuntimeError(f"the derivative for '{ctx.name}' is not implemented.")
@@ -48,15 +50,15 @@ def _check_dim(x, dim):
     return d
 
 
-def _unique_kernel(x, dim):
+def _unique_kernel(xp, x, dim):
     if dim is None:
-        values, inverse, counts = np.unique(
+        values, inverse, counts = xp.unique(
             x.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False
         )
         return values, inverse.reshape(x.shape).astype(np.int64), counts.astype(np.int64)
     if x.shape[dim] == 0:
-        return x.copy(), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True, axis=dim)
+        return x.copy(), xp.zeros(0, np.int64), xp.zeros(0, np.int64)
+    values, inverse, counts = xp.unique(x, return_inverse=True, return_counts=True, axis=dim)
     return values, inverse.reshape(-1).astype(np.int64), counts.astype(np.int64)
 
 
@@ -78,20 +80,20 @@ def _apply(input, kernel, params, name):
     return values, inverse, counts
 
 
-def _consecutive_kernel(x, dim):
+def _consecutive_kernel(xp, x, dim):
     if dim is None:
         flat = x.reshape(-1)
-        starts = np.ones(flat.shape[0], np.bool_)
+        starts = xp.ones(flat.shape[0], np.bool_)
         starts[1:] = flat[1:] != flat[:-1]
-        inverse = (np.cumsum(starts) - 1).reshape(x.shape)
+        inverse = (xp.cumsum(starts) - 1).reshape(x.shape)
         values = flat[starts]
     else:
-        moved = np.moveaxis(x, dim, 0).reshape(x.shape[dim], -1)
-        starts = np.ones(moved.shape[0], np.bool_)
+        moved = xp.moveaxis(x, dim, 0).reshape(x.shape[dim], -1)
+        starts = xp.ones(moved.shape[0], np.bool_)
         starts[1:] = (moved[1:] != moved[:-1]).any(axis=1)
-        inverse = np.cumsum(starts) - 1
-        values = np.compress(starts, x, axis=dim)
-    counts = np.diff(np.append(np.flatnonzero(starts), starts.shape[0]))
+        inverse = xp.cumsum(starts) - 1
+        values = xp.compress(starts, x, axis=dim)
+    counts = xp.diff(xp.append(xp.flatnonzero(starts), starts.shape[0]))
     return values, inverse.astype(np.int64), counts.astype(np.int64)
 
 
@@ -121,21 +123,31 @@ def _side(side, right):
     return side
 
 
-def _search(boundaries, values, side, sorter):
-    """Per-row ``np.searchsorted`` over the innermost dim (1-d boundaries serve every row)."""
+def _search(xp, boundaries, values, side, sorter):
+    """Per-row ``searchsorted`` over the innermost dim (1-d boundaries serve every row)."""
     if boundaries.ndim == 1:
         if sorter is not None:
-            return np.searchsorted(boundaries, values, side=side, sorter=sorter)
-        return np.searchsorted(boundaries, values, side=side)
+            return xp.searchsorted(boundaries, values, side=side, sorter=sorter)
+        return xp.searchsorted(boundaries, values, side=side)
     lead = boundaries.shape[:-1]
     rows_b = boundaries.reshape(-1, boundaries.shape[-1])
     rows_v = values.reshape(-1, values.shape[-1])
     rows_s = None if sorter is None else sorter.reshape(rows_b.shape)
-    out = np.empty(rows_v.shape, np.int64)
+    out = xp.empty(rows_v.shape, np.int64)
     for i in range(rows_b.shape[0]):
         b = rows_b[i] if rows_s is None else rows_b[i][rows_s[i]]
-        out[i] = np.searchsorted(b, rows_v[i], side=side)
+        out[i] = xp.searchsorted(b, rows_v[i], side=side)
     return out.reshape(lead + values.shape[-1:])
+
+
+class SearchSorted(Op):
+    """Insertion indices of ``values`` in the innermost dim of ``boundaries`` (no gradient)."""
+
+    differentiable = False
+
+    def forward(ctx, boundaries, values, side, sorter, dtype):
+        xp = ctx.xp
+        return xp.asarray(_search(xp, boundaries, values, side, sorter)).astype(dtype)
 
 
 def searchsorted(
@@ -146,7 +158,7 @@ def searchsorted(
     side = _side(side, right)
     boundaries = sorted_sequence._data
     scalar = not isinstance(input, Tensor)
-    values = np.asarray(input) if scalar else input._data
+    values = array_module(boundaries).asarray(input) if scalar else input._data
     if boundaries.ndim > 1 and (
         scalar or values.ndim != boundaries.ndim or values.shape[:-1] != boundaries.shape[:-1]
     ):
@@ -157,8 +169,8 @@ def searchsorted(
             f"{list(values.shape)}"
         )
     order = None if sorter is None else sorter._data
-    index = np.asarray(_search(boundaries, values, side, order))
-    result = make_tensor(index.astype(np.int32 if out_int32 else np.int64))
+    dtype = np.int32 if out_int32 else np.int64
+    result = SearchSorted.apply(sorted_sequence, values, side=side, sorter=order, dtype=dtype)
     return write_out(result, out, "searchsorted")
 
 

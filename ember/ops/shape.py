@@ -11,8 +11,12 @@ view is one of four primitives, so that an in-place op on it can be replayed on 
 ``Diagonal``.
 """
 
+import itertools
+
 import numpy as np
 
+from ember._backend import array_module
+from ember._backend._arrays import is_writeable, reshape_view
 from ember._tensor import Tensor
 from ember.autograd.function import Op, _share_version
 from ember.ops._common import wrap_dim
@@ -95,7 +99,7 @@ class ReshapeCopy(Op):
 
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
-        return np.array(x.reshape(shape), copy=True)
+        return ctx.xp.array(x.reshape(shape), copy=True)
 
     def backward(ctx, grad):
         return grad.reshape(ctx.in_shape)
@@ -104,11 +108,7 @@ class ReshapeCopy(Op):
 def _can_view(a, shape):
     if a.flags.c_contiguous or a.size <= 1:
         return True
-    try:
-        np.reshape(a, shape, copy=False)
-    except ValueError:
-        return False
-    return True
+    return reshape_view(a, shape) is not None
 
 
 def view(input, *shape):
@@ -227,7 +227,7 @@ class Expand(Op):
 
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
-        return np.broadcast_to(x, shape)
+        return ctx.xp.broadcast_to(x, shape)
 
     def backward(ctx, grad):
         return grad.sum_to_size(ctx.in_shape)
@@ -292,7 +292,8 @@ class Permute(Op):
         return x.transpose(dims)
 
     def backward(ctx, grad):
-        return grad.permute(tuple(np.argsort(ctx.dims)))
+        inverse = sorted(range(len(ctx.dims)), key=ctx.dims.__getitem__)
+        return grad.permute(tuple(inverse))
 
 
 def permute(input, *dims):
@@ -453,7 +454,8 @@ class JoinPieces(Op):
 
     def forward(ctx, *pieces, dim, bounds, squeeze):
         ctx.dim, ctx.bounds, ctx.squeeze = dim, bounds, squeeze
-        return np.stack(pieces, axis=dim) if squeeze else np.concatenate(pieces, axis=dim)
+        xp = ctx.xp
+        return xp.stack(pieces, axis=dim) if squeeze else xp.concatenate(pieces, axis=dim)
 
     def backward(ctx, grad):
         return Split.apply(grad, dim=ctx.dim, bounds=ctx.bounds, squeeze=ctx.squeeze)
@@ -489,8 +491,8 @@ def split(tensor, split_size_or_sections, dim=0):
                 "split_with_sizes expects split_sizes to sum exactly to "
                 f"{size} (input tensor's size at dimension {d}), but got split_sizes={sizes}"
             )
-        starts = np.cumsum([0] + sizes)
-        bounds = zip(starts[:-1].tolist(), starts[1:].tolist())
+        starts = list(itertools.accumulate([0] + sizes))
+        bounds = zip(starts[:-1], starts[1:])
         return _pieces(tensor, d, bounds, "SplitWithSizes")
     step = int(split_size_or_sections)
     if step < 0:
@@ -554,7 +556,7 @@ def tensor_split(input, indices_or_sections, dim=0):
         raise RuntimeError(f"number of sections must be larger than 0, got {n}")
     small, extra = divmod(size, n)
     sizes = [small + 1] * extra + [small] * (n - extra)
-    starts = np.cumsum([0] + sizes).tolist()
+    starts = list(itertools.accumulate([0] + sizes))
     return _pieces(input, d, zip(starts[:-1], starts[1:]))
 
 
@@ -563,8 +565,8 @@ def tensor_split(input, indices_or_sections, dim=0):
 
 def diagonal_view(a, offset, dim1, dim2):
     """A writable NumPy view of the diagonal (NumPy's own is read-only), in the last dim."""
-    out = np.diagonal(a, offset, dim1, dim2)
-    if a.flags.writeable:
+    out = array_module(a).diagonal(a, offset, dim1, dim2)
+    if isinstance(out, np.ndarray) and is_writeable(a):  # CuPy's views are always writable
         out.flags.writeable = True
     return out
 
@@ -587,7 +589,7 @@ class DiagonalScatter(Op):
 
     def forward(ctx, g, shape, args):
         ctx.args = args
-        out = np.zeros(shape, g.dtype)
+        out = ctx.xp.zeros(shape, g.dtype)
         diagonal_view(out, *args)[...] = g
         return out
 

@@ -8,6 +8,7 @@ PyTorch's message, as for expanded tensors.
 
 import numpy as np
 
+from ember._backend._arrays import as_strided, is_writeable
 from ember.autograd.function import Op
 from ember.ops._common import wrap_dim
 from ember.ops._index_ops import Slice
@@ -94,9 +95,7 @@ def windows(x, dim, size, step):
     strides = x.strides[:dim] + (x.strides[dim] * step,) + x.strides[dim + 1 :]
     strides += (x.strides[dim],)
     overlap = step < size and count > 1
-    return np.lib.stride_tricks.as_strided(
-        x, shape, strides, writeable=x.flags.writeable and not overlap
-    )
+    return as_strided(x, shape, strides, writeable=is_writeable(x) and not overlap)
 
 
 class Unfold(Op):
@@ -116,7 +115,7 @@ class UnfoldBackward(Op):
     def forward(ctx, g, shape, args):
         ctx.args = args
         dim, size, step = args
-        out = np.zeros(shape, g.dtype)
+        out = ctx.xp.zeros(shape, g.dtype)
         if not shape:
             return g.reshape(())
         count = g.shape[dim]

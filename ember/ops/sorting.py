@@ -1,6 +1,6 @@
 """Sorting and order statistics: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode.
 
-Indices come from one stable ``np.argsort`` (NaN sorts as the largest value, as in PyTorch);
+Indices come from one stable ``argsort`` (NaN sorts as the largest value, as in PyTorch);
 values are the input gathered at them, so gradients flow back to the returned indices.
 
 Differences from PyTorch: where PyTorch leaves the choice among equal elements to its
@@ -10,7 +10,10 @@ always picks in stable-sort order; values are the same, the indices of ties may 
 
 import numpy as np
 
-from ember._tensor import make_tensor
+from ember._backend import array_module
+from ember._backend._math import accumulate
+from ember._dtype import is_floating_np
+from ember.autograd.function import Op
 from ember.ops._common import wrap_dim
 from ember.ops._gather import SelectValue, check_nonempty
 from ember.ops._inplace import write_out
@@ -23,20 +26,22 @@ TENSOR_METHODS = ("sort", "argsort", "msort", "topk", "kthvalue", "median", "nan
 
 def _argsort(a, dim, descending):
     """Stable argsort along ``dim``; descending keeps equal elements in their original order."""
+    xp = array_module(a)
     if a.ndim == 0:
-        return np.zeros((), np.int64)
+        return xp.zeros((), np.int64)
     if not descending:
-        return np.argsort(a, axis=dim, kind="stable")
+        return xp.argsort(a, axis=dim, kind="stable")
     # Sort the reversed array ascending, then reverse the order: equal elements end up in
     # their original order, and NaN (last ascending) comes first.
     n = a.shape[dim]
-    order = np.argsort(np.flip(a, dim), axis=dim, kind="stable")
-    return np.flip(n - 1 - order, dim)
+    order = xp.argsort(xp.flip(a, dim), axis=dim, kind="stable")
+    return xp.flip(n - 1 - order, dim)
 
 
 def _take(index, dim, positions):
     """``index`` at ``positions`` along ``dim`` (a 0-d index stays 0-d)."""
-    return index if index.ndim == 0 else np.take(index, positions, axis=dim)
+    xp = array_module(index)
+    return index if index.ndim == 0 else xp.take(index, positions, axis=dim)
 
 
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
@@ -49,7 +54,18 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
 def argsort(input, dim=-1, descending=False, stable=False):
     """The indices that sort ``input`` along ``dim`` (stable)."""
     d = wrap_dim(dim, input._data.ndim)
-    return make_tensor(np.asarray(_argsort(input._data, d, descending), np.int64))
+    if d == input._data.ndim - 1 and not descending:
+        return ArgSort.apply(input)  # the common call takes Op.apply's one-tensor path
+    return ArgSort.apply(input, dim=d, descending=descending)
+
+
+class ArgSort(Op):
+    """The int64 indices of a stable sort along ``dim`` (no gradient)."""
+
+    differentiable = False
+
+    def forward(ctx, x, dim=-1, descending=False):
+        return ctx.xp.asarray(_argsort(x, dim, descending), np.int64)
 
 
 def msort(input, *, out=None):
@@ -74,19 +90,25 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 def _topk_index(a, k, d, largest):
     """The first ``k`` indices of the stable sort along ``d``; for a small ``k``, by an O(n)
     partition and a sort of the ``k`` winners only."""
-    if a.ndim == 0 or k == 0 or 4 * k >= a.shape[d] or (a.dtype.kind == "f" and np.isnan(a).any()):
-        return _take(_argsort(a, d, largest), d, np.arange(k))
+    xp = array_module(a)
+    if (
+        a.ndim == 0
+        or k == 0
+        or 4 * k >= a.shape[d]
+        or (is_floating_np(a.dtype) and xp.isnan(a).any())
+    ):
+        return _take(_argsort(a, d, largest), d, xp.arange(k))
     kth = a.shape[d] - k if largest else k - 1
-    threshold = np.take(np.partition(a, kth, axis=d), [kth], axis=d)
+    threshold = xp.take(xp.partition(a, kth, axis=d), [kth], axis=d)
     better = a > threshold if largest else a < threshold
     tied = a == threshold
     # A stable sort keeps, after the strictly better ones, the first ties in index order.
-    need = k - np.sum(better, axis=d, keepdims=True)
-    chosen = np.moveaxis(better | (tied & (np.cumsum(tied, axis=d) <= need)), d, -1)
-    index = np.nonzero(chosen)[-1].reshape(chosen.shape[:-1] + (k,))
-    index = np.moveaxis(index, -1, d)
-    order = _argsort(np.take_along_axis(a, index, d), d, largest)
-    return np.take_along_axis(index, order, d)
+    need = k - xp.sum(better, axis=d, keepdims=True)
+    chosen = xp.moveaxis(better | (tied & (xp.cumsum(tied, axis=d) <= need)), d, -1)
+    index = xp.nonzero(chosen)[-1].reshape(chosen.shape[:-1] + (k,))
+    index = xp.moveaxis(index, -1, d)
+    order = _argsort(xp.take_along_axis(a, index, d), d, largest)
+    return xp.take_along_axis(index, order, d)
 
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
@@ -102,38 +124,40 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
 
 def _lower_median_index(x, d, skip_nan):
     """Index along ``d`` of the lower median of each slice, NaN-aware."""
+    xp = array_module(x)
     order = _argsort(x, d, False)
     if x.ndim == 0:
         return order
     n = x.shape[d]
-    if x.dtype.kind != "f":
-        return np.take(order, [(n - 1) // 2], axis=d)
-    nans = np.isnan(x)
+    if not is_floating_np(x.dtype):
+        return xp.take(order, [(n - 1) // 2], axis=d)
+    nans = xp.isnan(x)
     if skip_nan:
         # The median of the non-NaN elements (sorted first); an all-NaN slice gives a NaN.
-        valid = n - np.sum(nans, axis=d, keepdims=True)
-        return np.take_along_axis(order, np.maximum(valid - 1, 0) // 2, d)
-    index = np.take(order, [(n - 1) // 2], axis=d)
+        valid = n - xp.sum(nans, axis=d, keepdims=True)
+        return xp.take_along_axis(order, xp.maximum(valid - 1, 0) // 2, d)
+    index = xp.take(order, [(n - 1) // 2], axis=d)
     # A slice with a NaN has median NaN, at its first NaN.
-    return np.where(
-        np.any(nans, axis=d, keepdims=True), np.argmax(nans, axis=d, keepdims=True), index
+    return xp.where(
+        xp.any(nans, axis=d, keepdims=True), xp.argmax(nans, axis=d, keepdims=True), index
     )
 
 
 def _median(input, dim, keepdim, out, skip_nan):
     name = "nanmedian" if skip_nan else "median"
     x = input._data
+    xp = array_module(x)
     if dim is None:
         flat = x.reshape(-1)
-        if skip_nan and flat.dtype.kind == "f":
-            flat = flat[~np.isnan(flat)]
+        if skip_nan and is_floating_np(flat.dtype):
+            flat = flat[~xp.isnan(flat)]
         if flat.size == 0:
-            value = np.full((1,) * x.ndim, np.nan, x.dtype)
-        elif flat.dtype.kind == "f" and np.isnan(flat).any():
-            value = np.full((1,) * x.ndim, np.nan, x.dtype)
+            value = xp.full((1,) * x.ndim, np.nan, x.dtype)
+        elif is_floating_np(flat.dtype) and xp.isnan(flat).any():
+            value = xp.full((1,) * x.ndim, np.nan, x.dtype)
         else:
             k = (flat.size - 1) // 2
-            value = np.partition(flat, k)[k].reshape((1,) * x.ndim)
+            value = xp.partition(flat, k)[k].reshape((1,) * x.ndim)
         # Ties (and NaNs) share the gradient evenly, as PyTorch's median() does.
         result = SelectValue.apply(
             input, value=value, dims=tuple(range(x.ndim)), keepdim=False, nan_equal=True
@@ -159,16 +183,17 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     """``(values, indices)`` of the most frequent value along ``dim`` (the smallest among
     equally frequent ones), indexed at its last occurrence."""
     x = input._data
+    xp = array_module(x)
     d = wrap_dim(dim, x.ndim)
     check_nonempty(input, (d,), "mode")
     if x.ndim == 0:
-        return values_indices(input, np.zeros((), np.int64), d, keepdim, "mode", out)
-    order = np.argsort(x, axis=d, kind="stable")
-    ranked = np.take_along_axis(x, order, d)
+        return values_indices(input, xp.zeros((), np.int64), d, keepdim, "mode", out)
+    order = xp.argsort(x, axis=d, kind="stable")
+    ranked = xp.take_along_axis(x, order, d)
     shape = [1] * x.ndim
     shape[d] = x.shape[d]
-    positions = np.arange(x.shape[d]).reshape(shape)
-    starts = np.ones(ranked.shape, bool)
+    positions = xp.arange(x.shape[d]).reshape(shape)
+    starts = xp.ones(ranked.shape, bool)
     inner = [slice(None)] * x.ndim
     inner[d] = slice(1, None)
     before = [slice(None)] * x.ndim
@@ -177,6 +202,6 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     # Length of the run of equal values up to each place; the first place reaching the
     # longest run ends the run of the smallest most frequent value, whose last element (the
     # stable sort keeps original order) is the last occurrence.
-    run = positions - np.maximum.accumulate(np.where(starts, positions, 0), axis=d)
-    end = np.argmax(run, axis=d, keepdims=True)
-    return values_indices(input, np.take_along_axis(order, end, d), d, keepdim, "mode", out)
+    run = positions - accumulate(xp, "maximum", xp.where(starts, positions, 0), d)
+    end = xp.argmax(run, axis=d, keepdims=True)
+    return values_indices(input, xp.take_along_axis(order, end, d), d, keepdim, "mode", out)

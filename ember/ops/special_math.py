@@ -11,6 +11,8 @@ import math
 import numpy as np
 
 from ember import _dtype
+from ember._backend import array_module
+from ember._backend._arrays import errstate
 from ember._dtype import SCALAR_NAMES
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
@@ -56,8 +58,9 @@ class Acosh(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        with np.errstate(invalid="ignore"):
-            return np.arccosh(x)
+        xp = ctx.xp
+        with errstate(xp, invalid="ignore"):
+            return xp.arccosh(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -68,7 +71,7 @@ class Asinh(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        return np.arcsinh(x)
+        return ctx.xp.arcsinh(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -79,8 +82,9 @@ class Atanh(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.arctanh(x)
+        xp = ctx.xp
+        with errstate(xp, divide="ignore", invalid="ignore"):
+            return xp.arctanh(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -132,7 +136,7 @@ class Hypot(Op):
     save_output = True
 
     def forward(ctx, a, b):
-        return np.hypot(a, b)
+        return ctx.xp.hypot(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -146,7 +150,7 @@ class LogAddExp(Op):
     save_inputs = True
 
     def forward(ctx, a, b):
-        return np.logaddexp(a, b)
+        return ctx.xp.logaddexp(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -162,7 +166,7 @@ class LogAddExp2(Op):
     save_inputs = True
 
     def forward(ctx, a, b):
-        return np.logaddexp2(a, b)
+        return ctx.xp.logaddexp2(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -208,10 +212,11 @@ class Xlogy(Op):
     shift = 0
 
     def forward(ctx, x, y):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.asarray(x * (np.log1p(y) if ctx.shift else np.log(y)))
+        xp = ctx.xp
+        with errstate(xp, divide="ignore", invalid="ignore"):
+            out = xp.asarray(x * (xp.log1p(y) if ctx.shift else xp.log(y)))
         # 0 * log(y) is 0 even where log(y) is infinite, but NaN stays NaN.
-        return np.where((x == 0) & ~np.isnan(y), np.zeros((), out.dtype), out)
+        return xp.where((x == 0) & ~xp.isnan(y), xp.zeros((), out.dtype), out)
 
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
@@ -279,9 +284,16 @@ def sgn(input, *, out=None):
     return write_out(sign(input), out, "sgn")
 
 
+class Signbit(Op):
+    differentiable = False
+
+    def forward(ctx, x):
+        return ctx.xp.signbit(x)
+
+
 def signbit(input, *, out=None):
     """Whether the sign bit of each element is set (true for -0.0)."""
-    return write_out(make_tensor(np.signbit(input._data)), out, "signbit")
+    return write_out(Signbit.apply(input), out, "signbit")
 
 
 class Copysign(Op):
@@ -289,13 +301,15 @@ class Copysign(Op):
     save_inputs = True
 
     def forward(ctx, a, b):
-        ctx.b_negative = np.signbit(b)
-        return np.copysign(a, b)
+        xp = ctx.xp
+        ctx.b_negative = xp.signbit(b)
+        return xp.copysign(a, b)
 
     def backward(ctx, grad):
         (a, _) = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        flip = make_tensor(np.where(ctx.b_negative, -1.0, 1.0).astype(grad._data.dtype))
+        xp = array_module(grad._data)
+        flip = make_tensor(xp.where(ctx.b_negative, -1.0, 1.0).astype(grad._data.dtype))
         # d/da copysign(a, b) at a == 0 is 0, as in PyTorch; b's gradient is zero.
         grad_a = grad * sign(a) * flip if need_a else None
         return grad_a, grad * 0 if need_b else None
@@ -318,7 +332,8 @@ def copysign(input, other, *, out=None):
 
 class Heaviside(Op):
     def forward(ctx, x, values):
-        return np.asarray(np.where(x == 0, values, (x > 0).astype(x.dtype)), x.dtype)
+        xp = ctx.xp
+        return xp.asarray(xp.where(x == 0, values, (x > 0).astype(x.dtype)), x.dtype)
 
     def backward(ctx, grad):
         raise RuntimeError("derivative for aten::heaviside is not implemented")
@@ -345,10 +360,11 @@ class Entr(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.asarray(-x * np.log(x))
-        out = np.where(x == 0, np.zeros((), x.dtype), out)
-        return np.where(x < 0, np.asarray(-np.inf, x.dtype), out)
+        xp = ctx.xp
+        with errstate(xp, divide="ignore", invalid="ignore"):
+            out = xp.asarray(-x * xp.log(x))
+        out = xp.where(x == 0, xp.zeros((), x.dtype), out)
+        return xp.where(x < 0, xp.asarray(-np.inf, x.dtype), out)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -383,7 +399,7 @@ class Sinc(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        return np.sinc(x).astype(x.dtype, copy=False)
+        return ctx.xp.sinc(x).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -409,8 +425,9 @@ def positive(input):
 
 class Angle(Op):
     def forward(ctx, x):
-        out = np.where(x < 0, np.asarray(math.pi, x.dtype), np.zeros((), x.dtype))
-        return np.where(np.isnan(x), x, out)
+        xp = ctx.xp
+        out = xp.where(x < 0, xp.asarray(math.pi, x.dtype), xp.zeros((), x.dtype))
+        return xp.where(xp.isnan(x), x, out)
 
     def backward(ctx, grad):
         return grad * 0  # piecewise constant on the reals, as in PyTorch

@@ -5,11 +5,13 @@ quantile sorts, then interpolates between the two order statistics around each r
 gradient flows through ``sort``, ``gather`` and ``lerp``, as in PyTorch.
 """
 
+import math
 import warnings
 
 import numpy as np
 
 from ember import _dtype, return_types
+from ember._backend import array_module
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.ops._common import float_input, is_floating, not_implemented, wrap_dim
@@ -36,7 +38,7 @@ def _check_q(input, q, name):
         values = q._data.reshape(-1).astype(np.float64)
         scalar = q._data.ndim == 0
     else:
-        values, scalar = np.array([float(q)]), True
+        values, scalar = array_module(input._data).asarray([float(q)], np.float64), True
     if values.size and not ((values >= 0) & (values <= 1)).all():
         bad = values[~((values >= 0) & (values <= 1))][0]
         raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {bad:g}")
@@ -62,27 +64,28 @@ def _quantile(input, q, dim, keepdim, interpolation, name, ignore_nan):
     rows = x.sort(dim=d)[0].movedim(d, -1)  # (..., n), NaN last
     n = rows.shape[-1]
     dtype = rows._data.dtype
-    nan = np.isnan(rows._data)
-    count = n - nan.sum(-1, keepdims=True) if ignore_nan else np.full(nan.shape[:-1] + (1,), n)
+    xp = array_module(rows._data)
+    nan = xp.isnan(rows._data)
+    count = n - nan.sum(-1, keepdims=True) if ignore_nan else xp.full(nan.shape[:-1] + (1,), n)
     # Ranks in the input's dtype, as PyTorch computes them (float32 rounding decides ties).
-    ranks = qs.astype(dtype) * np.maximum(count - 1, 0).astype(dtype)  # (..., Q)
-    below, above = np.floor(ranks), np.ceil(ranks)
+    ranks = qs.astype(dtype) * xp.maximum(count - 1, 0).astype(dtype)  # (..., Q)
+    below, above = xp.floor(ranks), xp.ceil(ranks)
     if interpolation == "lower":
         above = below
     elif interpolation == "higher":
         below = above
     elif interpolation == "nearest":
-        below = above = np.round(ranks)  # half to even, as PyTorch's round
-    weight = np.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
+        below = above = xp.round(ranks)  # half to even, as PyTorch's round
+    weight = xp.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
     if not ignore_nan:
         # A row with a NaN reads its last sorted element, a NaN, as PyTorch does (so the
         # gradient goes there too); an all-NaN row of nanquantile reads element 0.
         undefined = nan.any(-1, keepdims=True)
-        below = np.where(undefined, n - 1, below)
-        above = np.where(undefined, n - 1, above)
-    lo = rows.gather(-1, make_tensor(np.clip(below, 0, n - 1).astype(np.int64)))
-    hi = rows.gather(-1, make_tensor(np.clip(above, 0, n - 1).astype(np.int64)))
-    result = lerp(lo, hi, make_tensor(np.asarray(weight, dtype)))
+        below = xp.where(undefined, n - 1, below)
+        above = xp.where(undefined, n - 1, above)
+    lo = rows.gather(-1, make_tensor(xp.clip(below, 0, n - 1).astype(np.int64)))
+    hi = rows.gather(-1, make_tensor(xp.clip(above, 0, n - 1).astype(np.int64)))
+    result = lerp(lo, hi, make_tensor(xp.asarray(weight, dtype)))
     if keepdim:
         if dim is None:
             result = result.reshape((1,) * input._data.ndim + (len(qs),))
@@ -185,15 +188,16 @@ def corrcoef(input):
 # ---- histc, bincount ----------------------------------------------------------------------------
 
 
-def _linspace(lo, hi, n):
-    """PyTorch's linspace in the dtype of ``lo``: from the start for the first half, from the
-    end for the rest (so both ends are exact and rounding matches PyTorch's edges)."""
-    dtype = np.asarray(lo).dtype
-    i = np.arange(n)
+def _linspace(xp, lo, hi, n):
+    """PyTorch's linspace in the dtype of ``lo`` (a NumPy scalar), as an array of ``xp``: from
+    the start for the first half, from the end for the rest (so both ends are exact and
+    rounding matches PyTorch's edges)."""
+    dtype = lo.dtype
+    i = xp.arange(n)
     step = (hi - lo) / dtype.type(n - 1)
     head = lo + step * i.astype(dtype)
     tail = hi - step * (n - 1 - i).astype(dtype)
-    return np.where(i < n // 2, head, tail).astype(dtype)
+    return xp.where(i < n // 2, head, tail).astype(dtype)
 
 
 def histc(input, bins=100, min=0, max=0, *, out=None):
@@ -203,25 +207,38 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
         raise not_implemented("histogram_cpu", input)
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
-    x = input._data.reshape(-1)
     lo, hi = float(min), float(max)
     if lo > hi:
         raise RuntimeError("torch.histc: max must be larger than min")
-    finite = x[np.isfinite(x)]
-    if lo == hi and finite.size:
-        lo, hi = float(finite.min()), float(finite.max())
-    if lo == hi:
-        lo, hi = lo - 1, hi + 1
-    dtype = x.dtype
-    edges = _linspace(dtype.type(lo), dtype.type(hi), bins + 1)
-    inside = x[(x >= dtype.type(lo)) & (x <= dtype.type(hi))]
-    pos = ((inside - dtype.type(lo)) * bins / (dtype.type(hi) - dtype.type(lo))).astype(np.int64)
-    pos = np.clip(pos, 0, bins - 1)
-    # Settle rounding at the bin edges by the edges themselves, as PyTorch does.
-    pos -= (inside < edges[pos]) & (pos > 0)
-    pos += (inside >= edges[np.minimum(pos + 1, bins)]) & (pos < bins - 1)
-    counts = np.bincount(pos, minlength=bins).astype(dtype)
-    return write_out(make_tensor(counts), out, "histc")
+    return write_out(Histc.apply(input, bins=int(bins), lo=lo, hi=hi), out, "histc")
+
+
+class Histc(Op):
+    """The counts of ``histc`` (no gradient); ``lo == hi`` takes the data's range."""
+
+    differentiable = False
+
+    def forward(ctx, x, bins, lo, hi):
+        xp = ctx.xp
+        x = x.reshape(-1)
+        if lo == hi and x.size:
+            lo, hi = float(x.min()), float(x.max())  # host syncs, as PyTorch's
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                # C's printf spells NaN '-nan' here, and PyTorch's message shows it so.
+                lo_s, hi_s = ("-nan" if math.isnan(v) else f"{v:g}" for v in (lo, hi))
+                raise RuntimeError(f"torch.histc: range of [{lo_s}, {hi_s}] is not finite")
+        if lo == hi:
+            lo, hi = lo - 1, hi + 1
+        dtype = x.dtype
+        lo, hi = dtype.type(lo), dtype.type(hi)
+        edges = _linspace(xp, lo, hi, bins + 1)
+        inside = x[(x >= lo) & (x <= hi)]
+        pos = ((inside - lo) * bins / (hi - lo)).astype(np.int64)
+        pos = xp.clip(pos, 0, bins - 1)
+        # Settle rounding at the bin edges by the edges themselves, as PyTorch does.
+        pos -= (inside < edges[pos]) & (pos > 0)
+        pos += (inside >= edges[xp.minimum(pos + 1, bins)]) & (pos < bins - 1)
+        return xp.bincount(pos, minlength=bins).astype(dtype)
 
 
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
@@ -230,27 +247,10 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     differentiable."""
     if not is_floating(input):
         raise not_implemented("histogramdd", input)
-    x = input._data.reshape(-1)
-    dtype = x.dtype
-    if isinstance(bins, Tensor):
-        edges = bins._data.astype(dtype)
-    else:
-        if range is None:
-            finite = x[np.isfinite(x)]
-            lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
-        else:
-            lo, hi = float(range[0]), float(range[1])
-        lo, hi = dtype.type(lo), dtype.type(hi)
-        if lo == hi:
-            lo, hi = lo - dtype.type(0.5), hi + dtype.type(0.5)  # PyTorch's widening
-        edges = _linspace(lo, hi, int(bins) + 1)
-    w = None if weight is None else weight._data.reshape(-1).astype(np.float64)
-    hist, _ = np.histogram(x.astype(np.float64), edges.astype(np.float64), weights=w)
-    hist = hist.astype(np.float64)
-    if density:
-        total = hist.sum()
-        hist = hist / (total * np.diff(edges.astype(np.float64))) if total else hist * np.nan
-    result = (make_tensor(hist.astype(dtype)), make_tensor(edges))
+    edges = bins if isinstance(bins, Tensor) else None
+    count = None if edges is not None else int(bins)
+    span = None if range is None else (float(range[0]), float(range[1]))
+    result = Histogram.apply(input, edges, weight, bins=count, span=span, density=density)
     if out is not None:
         write_out(result[0], out[0], "histogram")
         write_out(result[1], out[1], "histogram")
@@ -258,11 +258,54 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     return return_types.histogram(result)
 
 
+class Histogram(Op):
+    """``(hist, bin_edges)`` of ``histogram`` (no gradient): between the given ``edges``, or
+    ``bins`` equal bins over ``span`` (None: the data's range)."""
+
+    differentiable = False
+
+    def forward(ctx, x, edges, weight, bins, span, density):
+        xp = ctx.xp
+        x = x.reshape(-1)
+        dtype = x.dtype
+        if edges is not None:
+            edges = edges.astype(dtype)
+        else:
+            if span is None:
+                finite = x[xp.isfinite(x)]
+                has = finite.size
+                span = (float(finite.min()), float(finite.max())) if has else (0.0, 0.0)
+            lo, hi = dtype.type(span[0]), dtype.type(span[1])
+            if lo == hi:
+                lo, hi = lo - dtype.type(0.5), hi + dtype.type(0.5)  # PyTorch's widening
+            edges = _linspace(xp, lo, hi, bins + 1)
+        w = None if weight is None else weight.reshape(-1).astype(np.float64)
+        hist, _ = xp.histogram(x.astype(np.float64), edges.astype(np.float64), weights=w)
+        hist = hist.astype(np.float64)
+        if density:
+            total = hist.sum()
+            hist = hist / (total * xp.diff(edges.astype(np.float64))) if total else hist * np.nan
+        return hist.astype(dtype), edges
+
+
+class Bincount(Op):
+    """How many times each non-negative integer occurs (no gradient)."""
+
+    differentiable = False
+
+    def forward(ctx, index, minlength):
+        return ctx.xp.bincount(index, minlength=minlength).astype(np.int64)
+
+
 class _WeightedBincount(Op):
     def forward(ctx, weights, index, minlength):
-        counts = np.bincount(index, weights.astype(np.float64), minlength)
-        # Floating weights keep their dtype; integer weights count in float64, as in PyTorch.
-        return counts.astype(weights.dtype if weights.dtype.kind == "f" else np.float64)
+        xp = ctx.xp
+        counts = xp.bincount(index, weights.astype(np.float64), minlength)
+        # float32 and float64 weights keep their dtype; half precision and integer weights
+        # count in float64, as in PyTorch.
+        return counts.astype(
+            weights.dtype if weights.dtype in (np.float32, np.float64) else np.float64
+        )
 
     def backward(ctx, grad):
         raise RuntimeError("derivative for aten::bincount is not implemented")
@@ -279,7 +322,7 @@ def bincount(input, weights=None, minlength=0):
     if index.ndim != 1 or (index.size and index.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is None:
-        return make_tensor(np.bincount(index, minlength=minlength).astype(np.int64))
+        return Bincount.apply(input, minlength=minlength)
     if weights._data.ndim != 1 or weights._data.shape[0] != index.shape[0]:
         raise RuntimeError("weights should be 1-d and have the same length as input")
     return _WeightedBincount.apply(weights, index, minlength)

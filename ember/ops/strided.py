@@ -11,6 +11,8 @@ as_strided backward, for inputs whose elements do not overlap).
 
 import numpy as np
 
+from ember._backend import _arrays
+from ember._backend._arrays import add_at, data_address, is_array, is_writeable
 from ember.autograd.function import Op
 
 __all__ = ["as_strided"]
@@ -22,28 +24,32 @@ def storage_root(a):
     """The array at the root of ``a``'s ``.base`` chain: its storage (Note [storage of an
     array])."""
     root = a
+    kind = type(a)  # a device array's chain may end in a host array it was made from
     while True:
         base = root.base
-        if not isinstance(base, np.ndarray):
+        if not is_array(base):
             base = getattr(base, "base", None)  # as_strided views hang off a helper object
-            if not isinstance(base, np.ndarray):
+            if not is_array(base):
                 return root
+        if type(base) is not kind:
+            return root
         root = base
 
 
-def _positions(shape, strides, offset):
-    """The storage position of every element of a (shape, element strides) grid."""
-    pos = np.full(shape, offset, np.int64)
+def _positions(shape, strides, offset, xp):
+    """The storage position of every element of a (shape, element strides) grid, as an
+    array of module ``xp``."""
+    pos = xp.full(shape, offset, np.int64)
     for dim, (size, stride) in enumerate(zip(shape, strides)):
         axis = [1] * len(shape)
         axis[dim] = size
-        pos = pos + (np.arange(size, dtype=np.int64) * stride).reshape(axis)
+        pos = pos + (xp.arange(size, dtype=np.int64) * stride).reshape(axis)
     return pos
 
 
 def _element_layout(a, root):
     item = a.itemsize
-    offset = (a.__array_interface__["data"][0] - root.__array_interface__["data"][0]) // item
+    offset = (data_address(a) - data_address(root)) // item
     return offset, tuple(s // item for s in a.strides)
 
 
@@ -58,9 +64,9 @@ class AsStrided(Op):
         in_offset, in_strides = _element_layout(x, root)
         offset = in_offset if storage_offset is None else storage_offset
         ctx.storage_size = flat.size
-        ctx.out_index = _positions(size, stride, offset)
-        ctx.in_index = _positions(x.shape, in_strides, in_offset)
-        needed = int(ctx.out_index.max(initial=offset - 1)) + 1 if ctx.out_index.size else 0
+        ctx.out_index = _positions(size, stride, offset, ctx.xp)
+        ctx.in_index = _positions(x.shape, in_strides, in_offset, ctx.xp)
+        needed = max(int(ctx.out_index.max()), offset - 1) + 1 if ctx.out_index.size else 0
         if needed > flat.size:
             span = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
             raise RuntimeError(
@@ -69,12 +75,12 @@ class AsStrided(Op):
                 f"{(offset + span) * x.itemsize} are out of bounds for storage of size "
                 f"{flat.size * x.itemsize}"
             )
-        overlap = len(np.unique(ctx.out_index)) < ctx.out_index.size
-        return np.lib.stride_tricks.as_strided(
+        overlap = len(ctx.xp.unique(ctx.out_index)) < ctx.out_index.size
+        return _arrays.as_strided(
             flat[offset:],
             size,
             tuple(s * x.itemsize for s in stride),
-            writeable=x.flags.writeable and not overlap,
+            writeable=is_writeable(x) and not overlap,
         )
 
     def backward(ctx, grad):
@@ -89,8 +95,8 @@ class StorageMove(Op):
 
     def forward(ctx, g, src, dst, storage_size):
         ctx.args = (src, dst, storage_size)
-        storage = np.zeros(storage_size, g.dtype)
-        np.add.at(storage, src.reshape(-1), g.reshape(-1))
+        storage = ctx.xp.zeros(storage_size, g.dtype)
+        add_at(storage, src.reshape(-1), g.reshape(-1))
         return storage[dst]
 
     def backward(ctx, grad):

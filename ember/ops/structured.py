@@ -4,6 +4,7 @@
 import numpy as np
 
 from ember import _dtype
+from ember._device import as_device
 from ember._tensor import make_tensor
 from ember.ops._common import not_implemented
 from ember.ops.creation import zeros
@@ -46,23 +47,26 @@ def cartesian_prod(*tensors):
     return stack([g.reshape(-1) for g in grids], 1)
 
 
-def _indices(row, col, offset, dtype, name, triangle):
+def _indices(row, col, offset, dtype, name, triangle, device):
+    """The (row, col) coordinates of a triangle (``triangle``: 'tril' or 'triu') on ``device``."""
+    xp = as_device(device).xp
     for arg, value in (("row", row), ("col", col)):
         if value < 0:
             raise RuntimeError(f"{arg} must be non-negative, got{value}")
     dtype = _dtype.int64 if dtype is None else dtype
     if dtype not in (_dtype.int64, _dtype.int32, _dtype.int16, _dtype.int8, _dtype.uint8):
-        probe = make_tensor(np.zeros(0, dtype.np))
+        probe = make_tensor(xp.zeros(0, dtype.np))
         raise not_implemented(name, probe)
-    r, c = np.nonzero(triangle(np.ones((row, col), np.bool_), offset))  # row-major, as PyTorch
-    return make_tensor(np.stack([r, c]).astype(dtype.np).reshape(2, -1))
+    mask = getattr(xp, triangle)(xp.ones((row, col), np.bool_), offset)
+    r, c = xp.nonzero(mask)  # row-major, as PyTorch
+    return make_tensor(xp.stack([r, c]).astype(dtype.np).reshape(2, -1))
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     """The (row, col) coordinates of the lower triangle of a ``row`` x ``col`` matrix."""
-    return _indices(row, col, offset, dtype, "tril_indices", np.tril)
+    return _indices(row, col, offset, dtype, "tril_indices", "tril", device)
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     """The (row, col) coordinates of the upper triangle of a ``row`` x ``col`` matrix."""
-    return _indices(row, col, offset, dtype, "triu_indices", np.triu)
+    return _indices(row, col, offset, dtype, "triu_indices", "triu", device)

@@ -10,9 +10,12 @@ import math
 import numpy as np
 
 from ember import _dtype
+from ember._backend import array_module
+from ember._backend._arrays import errstate
+from ember._backend._math import erfc as erfc_kernel
+from ember._backend._math import special
 from ember._tensor import Tensor
 from ember.autograd.function import Op
-from ember.ops import _special
 from ember.ops._common import check_broadcast, float_input
 from ember.ops._inplace import make_inplace, write_out
 from ember.ops.elementwise import pow
@@ -57,11 +60,12 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SQRT_PI_OVER_TWO = math.sqrt(math.pi) / 2.0
 
 
-def _kernel64(fn):
-    """A float64 NumPy kernel applied to any floating array, cast back to its dtype."""
+def _special_kernel(name):
+    """The forward of the special function ``name`` (scipy.special's), at the input's
+    precision (see ember/_backend/_math.py)."""
 
     def forward(ctx, x):
-        return fn(x.astype(np.float64)).astype(x.dtype, copy=False)
+        return special(ctx.xp, name, x)
 
     return forward
 
@@ -70,7 +74,7 @@ class Exp(Op):
     save_output = True
 
     def forward(ctx, x):
-        return np.exp(x)
+        return ctx.xp.exp(x)
 
     def backward(ctx, grad):
         return grad * ctx.output
@@ -80,7 +84,7 @@ class Exp2(Op):
     save_output = True
 
     def forward(ctx, x):
-        return np.exp2(x)
+        return ctx.xp.exp2(x)
 
     def backward(ctx, grad):
         return grad * ctx.output * _LN2
@@ -90,7 +94,7 @@ class Expm1(Op):
     save_output = True
 
     def forward(ctx, x):
-        return np.expm1(x)
+        return ctx.xp.expm1(x)
 
     def backward(ctx, grad):
         return grad * (ctx.output + 1)
@@ -100,8 +104,9 @@ class Log(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(x)
+        xp = ctx.xp
+        with errstate(xp, divide="ignore", invalid="ignore"):
+            return xp.log(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -112,8 +117,9 @@ class Log2(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log2(x)
+        xp = ctx.xp
+        with errstate(xp, divide="ignore", invalid="ignore"):
+            return xp.log2(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -124,8 +130,9 @@ class Log10(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log10(x)
+        xp = ctx.xp
+        with errstate(xp, divide="ignore", invalid="ignore"):
+            return xp.log10(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -136,8 +143,9 @@ class Log1p(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log1p(x)
+        xp = ctx.xp
+        with errstate(xp, divide="ignore", invalid="ignore"):
+            return xp.log1p(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -148,8 +156,9 @@ class Sqrt(Op):
     save_output = True
 
     def forward(ctx, x):
-        with np.errstate(invalid="ignore"):
-            return np.sqrt(x)
+        xp = ctx.xp
+        with errstate(xp, invalid="ignore"):
+            return xp.sqrt(x)
 
     def backward(ctx, grad):
         return grad / (2 * ctx.output)
@@ -159,8 +168,9 @@ class Rsqrt(Op):
     save_output = True
 
     def forward(ctx, x):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (1 / np.sqrt(x)).astype(x.dtype, copy=False)
+        xp = ctx.xp
+        with errstate(xp, divide="ignore", invalid="ignore"):
+            return (1 / xp.sqrt(x)).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         y = ctx.output
@@ -171,7 +181,8 @@ class Reciprocal(Op):
     save_output = True
 
     def forward(ctx, x):
-        with np.errstate(divide="ignore"):
+        xp = ctx.xp
+        with errstate(xp, divide="ignore"):
             return (1 / x).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
@@ -183,7 +194,7 @@ class Sin(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        return np.sin(x)
+        return ctx.xp.sin(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -194,7 +205,7 @@ class Cos(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        return np.cos(x)
+        return ctx.xp.cos(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -205,7 +216,7 @@ class Tan(Op):
     save_output = True
 
     def forward(ctx, x):
-        return np.tan(x)
+        return ctx.xp.tan(x)
 
     def backward(ctx, grad):
         y = ctx.output
@@ -216,8 +227,9 @@ class Asin(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        with np.errstate(invalid="ignore"):
-            return np.arcsin(x)
+        xp = ctx.xp
+        with errstate(xp, invalid="ignore"):
+            return xp.arcsin(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -228,8 +240,9 @@ class Acos(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        with np.errstate(invalid="ignore"):
-            return np.arccos(x)
+        xp = ctx.xp
+        with errstate(xp, invalid="ignore"):
+            return xp.arccos(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -240,7 +253,7 @@ class Atan(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        return np.arctan(x)
+        return ctx.xp.arctan(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -251,7 +264,7 @@ class Sinh(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        return np.sinh(x)
+        return ctx.xp.sinh(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -262,7 +275,7 @@ class Cosh(Op):
     save_inputs = True
 
     def forward(ctx, x):
-        return np.cosh(x)
+        return ctx.xp.cosh(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -273,7 +286,7 @@ class Tanh(Op):
     save_output = True
 
     def forward(ctx, x):
-        return np.tanh(x)
+        return ctx.xp.tanh(x)
 
     def backward(ctx, grad):
         y = ctx.output
@@ -283,7 +296,7 @@ class Tanh(Op):
 def sigmoid_kernel(x):
     """sigmoid of an array, in its dtype. Written with tanh so large |x| neither overflows nor
     loses precision."""
-    return (0.5 * np.tanh(0.5 * x) + 0.5).astype(x.dtype, copy=False)
+    return (0.5 * array_module(x).tanh(0.5 * x) + 0.5).astype(x.dtype, copy=False)
 
 
 class Sigmoid(Op):
@@ -299,7 +312,7 @@ class Sigmoid(Op):
 
 class Erf(Op):
     save_inputs = True
-    forward = _kernel64(_special.erf)
+    forward = _special_kernel("erf")
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -308,7 +321,9 @@ class Erf(Op):
 
 class Erfc(Op):
     save_inputs = True
-    forward = _kernel64(_special.erfc)
+
+    def forward(ctx, x):
+        return erfc_kernel(ctx.xp, x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -317,7 +332,10 @@ class Erfc(Op):
 
 class Erfinv(Op):
     save_output = True
-    forward = _kernel64(_special.erfinv)
+
+    def forward(ctx, x):
+        # scipy gives +0 at -0; PyTorch keeps the sign (erfinv is odd).
+        return ctx.xp.copysign(special(ctx.xp, "erfinv", x), x)
 
     def backward(ctx, grad):
         y = ctx.output
@@ -372,7 +390,7 @@ class Atan2(Op):
     save_inputs = True
 
     def forward(ctx, a, b):
-        return np.arctan2(a, b)
+        return ctx.xp.arctan2(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors

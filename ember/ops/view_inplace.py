@@ -11,6 +11,7 @@ later in-place ops on it still update the base (Note [in-place recording]).
 
 import numpy as np
 
+from ember._backend import array_module
 from ember.autograd.grad_mode import GRAD
 from ember.ops.shape import squeeze, swapaxes, swapdims, t, transpose, unsqueeze
 from ember.ops.strided import storage_root
@@ -68,7 +69,7 @@ def resize_(self, *sizes, memory_format=None):
     count = int(np.prod(sizes))
     flat = root.reshape(-1) if root.flags.c_contiguous else None
     if flat is None or offset + count > flat.size:
-        grown = np.empty(offset + count, data.dtype)
+        grown = array_module(data).empty(offset + count, data.dtype)
         old = root.ravel(order="K")  # memory order, as the storage holds it
         grown[: min(old.size, grown.size)] = old[: grown.size]
         flat = grown

@@ -1,8 +1,6 @@
 """Adadelta: an adaptive learning rate from running averages of squared grads and updates."""
 
-import numpy as np
-
-from ember.autograd.grad_mode import no_grad
+from ember._backend import array_module
 from ember.optim.optimizer import (
     Optimizer,
     _bump,
@@ -67,28 +65,27 @@ class Adadelta(Optimizer):
     def _init_state(self, group, p):
         return {"step": _step_tensor(), "square_avg": _zeros_like(p), "acc_delta": _zeros_like(p)}
 
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                params, grads, square_avgs, acc_deltas, steps = self._with_grads(
-                    group, "square_avg", "acc_delta", "step"
-                )
-                adadelta(
-                    params,
-                    grads,
-                    square_avgs,
-                    acc_deltas,
-                    steps,
-                    lr=group["lr"],
-                    rho=group["rho"],
-                    eps=group["eps"],
-                    weight_decay=group["weight_decay"],
-                    maximize=group["maximize"],
-                    scratch=self._scratch,
-                )
-        return loss
+    _state_keys = (
+        "square_avg",
+        "acc_delta",
+        "step",
+    )
+
+    def _update(self, group, params, grads, square_avgs, acc_deltas, steps):
+        """One step of adadelta for ``group``'s parameters that have gradients."""
+        adadelta(
+            params,
+            grads,
+            square_avgs,
+            acc_deltas,
+            steps,
+            lr=group["lr"],
+            rho=group["rho"],
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+            scratch=self._scratch,
+        )
 
 
 def adadelta(
@@ -109,19 +106,20 @@ def adadelta(
     scratch = scratch or _Scratch()
     lr = _scalar(lr)
     for i, param in enumerate(params):
+        xp = array_module(param._data)
         p = param._data
         state_steps[i]._data += 1
         g = _effective_grad(param, grads[i], weight_decay, maximize, scratch)
         square_avg, acc_delta = square_avgs[i]._data, acc_deltas[i]._data
         tmp = scratch.get(p, 1)
         _mul_addcmul_(square_avg, rho, g, 1 - rho, tmp)
-        std = np.add(square_avg, eps, out=scratch.get(p, 2))
-        np.sqrt(std, out=std)
-        delta = np.add(acc_delta, eps, out=scratch.get(p, 3))
-        np.sqrt(delta, out=delta)
+        std = xp.add(square_avg, eps, out=scratch.get(p, 2))
+        xp.sqrt(std, out=std)
+        delta = xp.add(acc_delta, eps, out=scratch.get(p, 3))
+        xp.sqrt(delta, out=delta)
         delta /= std
         delta *= g
         _mul_addcmul_(acc_delta, rho, delta, 1 - rho, tmp)
-        update = np.multiply(delta, -lr, out=delta)
+        update = xp.multiply(delta, -lr, out=delta)
         p += update
         _bump(param)

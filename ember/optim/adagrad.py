@@ -1,9 +1,7 @@
 """Adagrad: per-coordinate learning rates from the sum of squared gradients."""
 
-import numpy as np
-
+from ember._backend import array_module
 from ember._tensor import make_tensor
-from ember.autograd.grad_mode import no_grad
 from ember.optim.optimizer import (
     Optimizer,
     _bump,
@@ -74,28 +72,28 @@ class Adagrad(Optimizer):
                 self.state[p].update(self._init_state(group, p))
 
     def _init_state(self, group, p):
-        initial = np.full_like(p._data, group["initial_accumulator_value"])
+        initial = array_module(p._data).full_like(p._data, group["initial_accumulator_value"])
         return {"step": _step_tensor(), "sum": make_tensor(initial)}
 
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                params, grads, state_sums, steps = self._with_grads(group, "sum", "step")
-                adagrad(
-                    params,
-                    grads,
-                    state_sums,
-                    steps,
-                    lr=group["lr"],
-                    weight_decay=group["weight_decay"],
-                    lr_decay=group["lr_decay"],
-                    eps=group["eps"],
-                    maximize=group["maximize"],
-                    scratch=self._scratch,
-                )
-        return loss
+    _state_keys = (
+        "sum",
+        "step",
+    )
+
+    def _update(self, group, params, grads, state_sums, steps):
+        """One step of adagrad for ``group``'s parameters that have gradients."""
+        adagrad(
+            params,
+            grads,
+            state_sums,
+            steps,
+            lr=group["lr"],
+            weight_decay=group["weight_decay"],
+            lr_decay=group["lr_decay"],
+            eps=group["eps"],
+            maximize=group["maximize"],
+            scratch=self._scratch,
+        )
 
 
 def adagrad(
@@ -115,6 +113,7 @@ def adagrad(
     scratch = scratch or _Scratch()
     lr = _scalar(lr)
     for i, param in enumerate(params):
+        xp = array_module(param._data)
         p = param._data
         step_t = state_steps[i]._data
         step_t += 1
@@ -122,10 +121,10 @@ def adagrad(
         clr = lr / (1 + (float(step_t) - 1) * lr_decay)
         state_sum = state_sums[i]._data
         tmp = scratch.get(p, 1)
-        state_sum += np.multiply(g, g, out=tmp)
-        std = np.sqrt(state_sum, out=tmp)
+        state_sum += xp.multiply(g, g, out=tmp)
+        std = xp.sqrt(state_sum, out=tmp)
         std += eps
-        update = np.divide(g, std, out=std)
+        update = xp.divide(g, std, out=std)
         update *= -clr
         p += update
         _bump(param)

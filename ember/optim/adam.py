@@ -1,9 +1,7 @@
 """Adam (and, with decoupled weight decay, AdamW): adaptive moment estimation."""
 
-import numpy as np
-
+from ember._backend import array_module
 from ember._tensor import Tensor
-from ember.autograd.grad_mode import no_grad
 from ember.optim.optimizer import (
     Optimizer,
     _bump,
@@ -85,33 +83,33 @@ class Adam(Optimizer):
             state["max_exp_avg_sq"] = _zeros_like(p)
         return state
 
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                params, grads, exp_avgs, exp_avg_sqs, max_sqs, steps = self._with_grads(
-                    group, "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "step"
-                )
-                beta1, beta2 = group["betas"]
-                adam(
-                    params,
-                    grads,
-                    exp_avgs,
-                    exp_avg_sqs,
-                    max_sqs,
-                    steps,
-                    amsgrad=group["amsgrad"],
-                    beta1=beta1,
-                    beta2=beta2,
-                    lr=group["lr"],
-                    weight_decay=group["weight_decay"],
-                    eps=group["eps"],
-                    maximize=group["maximize"],
-                    decoupled_weight_decay=group["decoupled_weight_decay"],
-                    scratch=self._scratch,
-                )
-        return loss
+    _state_keys = (
+        "exp_avg",
+        "exp_avg_sq",
+        "max_exp_avg_sq",
+        "step",
+    )
+
+    def _update(self, group, params, grads, exp_avgs, exp_avg_sqs, max_sqs, steps):
+        """One step of adam for ``group``'s parameters that have gradients."""
+        beta1, beta2 = group["betas"]
+        adam(
+            params,
+            grads,
+            exp_avgs,
+            exp_avg_sqs,
+            max_sqs,
+            steps,
+            amsgrad=group["amsgrad"],
+            beta1=beta1,
+            beta2=beta2,
+            lr=group["lr"],
+            weight_decay=group["weight_decay"],
+            eps=group["eps"],
+            maximize=group["maximize"],
+            decoupled_weight_decay=group["decoupled_weight_decay"],
+            scratch=self._scratch,
+        )
 
 
 def adam(
@@ -136,6 +134,7 @@ def adam(
     scratch = scratch or _Scratch()
     lr, beta1, beta2 = _scalar(lr), _scalar(beta1), _scalar(beta2)
     for i, param in enumerate(params):
+        xp = array_module(param._data)
         p = param._data
         step_t = state_steps[i]._data
         step_t += 1
@@ -153,11 +152,11 @@ def adam(
         bias_correction2_sqrt = (1 - beta2**step) ** 0.5
         second = exp_avg_sq
         if amsgrad:
-            second = np.maximum(max_exp_avg_sqs[i]._data, exp_avg_sq, out=max_exp_avg_sqs[i]._data)
-        denom = np.sqrt(second, out=tmp)
+            second = xp.maximum(max_exp_avg_sqs[i]._data, exp_avg_sq, out=max_exp_avg_sqs[i]._data)
+        denom = xp.sqrt(second, out=tmp)
         denom /= bias_correction2_sqrt
         denom += eps
-        update = np.divide(exp_avg, denom, out=tmp)
+        update = xp.divide(exp_avg, denom, out=tmp)
         update *= -step_size
         p += update
         _bump(param)

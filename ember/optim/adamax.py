@@ -1,8 +1,6 @@
 """Adamax: Adam with the infinity norm of past gradients."""
 
-import numpy as np
-
-from ember.autograd.grad_mode import no_grad
+from ember._backend import array_module
 from ember.optim.optimizer import (
     Optimizer,
     _bump,
@@ -63,30 +61,29 @@ class Adamax(Optimizer):
     def _init_state(self, group, p):
         return {"step": _step_tensor(), "exp_avg": _zeros_like(p), "exp_inf": _zeros_like(p)}
 
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                params, grads, exp_avgs, exp_infs, steps = self._with_grads(
-                    group, "exp_avg", "exp_inf", "step"
-                )
-                beta1, beta2 = group["betas"]
-                adamax(
-                    params,
-                    grads,
-                    exp_avgs,
-                    exp_infs,
-                    steps,
-                    eps=group["eps"],
-                    beta1=beta1,
-                    beta2=beta2,
-                    lr=group["lr"],
-                    weight_decay=group["weight_decay"],
-                    maximize=group["maximize"],
-                    scratch=self._scratch,
-                )
-        return loss
+    _state_keys = (
+        "exp_avg",
+        "exp_inf",
+        "step",
+    )
+
+    def _update(self, group, params, grads, exp_avgs, exp_infs, steps):
+        """One step of adamax for ``group``'s parameters that have gradients."""
+        beta1, beta2 = group["betas"]
+        adamax(
+            params,
+            grads,
+            exp_avgs,
+            exp_infs,
+            steps,
+            eps=group["eps"],
+            beta1=beta1,
+            beta2=beta2,
+            lr=group["lr"],
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+            scratch=self._scratch,
+        )
 
 
 def adamax(
@@ -108,6 +105,7 @@ def adamax(
     scratch = scratch or _Scratch()
     lr = _scalar(lr)
     for i, param in enumerate(params):
+        xp = array_module(param._data)
         p = param._data
         step_t = state_steps[i]._data
         step_t += 1
@@ -116,11 +114,11 @@ def adamax(
         tmp = scratch.get(p, 1)
         _lerp_(exp_avg, g, 1 - beta1, tmp)
         exp_inf *= beta2
-        norm = np.abs(g, out=tmp)
+        norm = xp.abs(g, out=tmp)
         norm += eps
-        np.maximum(exp_inf, norm, out=exp_inf)
+        xp.maximum(exp_inf, norm, out=exp_inf)
         clr = lr / (1 - beta1 ** float(step_t))
-        update = np.divide(exp_avg, exp_inf, out=tmp)
+        update = xp.divide(exp_avg, exp_inf, out=tmp)
         update *= -clr
         p += update
         _bump(param)

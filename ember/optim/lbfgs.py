@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ember._backend import array_module
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.grad_mode import no_grad
 from ember.optim.optimizer import Optimizer, _bump, _check_lr, _scalar
@@ -18,7 +19,7 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
     d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
     d2_square = d1**2 - g1 * g2
     if d2_square >= 0:
-        d2 = np.sqrt(d2_square)
+        d2 = d2_square**0.5
         if x1 <= x2:
             min_pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
         else:
@@ -29,7 +30,7 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
 
 def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, max_ls=25):
     """Line search for a step ``t`` along ``d`` meeting the strong Wolfe conditions."""
-    d_norm = np.abs(d).max()
+    d_norm = abs(d).max()
     g = g.copy()
     f_new, g_new = obj_func(x, t, d)
     ls_func_evals = 1
@@ -109,7 +110,7 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
 def _wrap(x):
     """State value as PyTorch stores it: arrays and NumPy scalars become tensors."""
     if isinstance(x, (np.ndarray, np.generic)):
-        return make_tensor(np.asarray(x))
+        return make_tensor(array_module(x).asarray(x))
     if isinstance(x, list):
         return [_wrap(v) for v in x]
     return x
@@ -163,9 +164,10 @@ class LBFGS(Optimizer):
         self._params = self.param_groups[0]["params"]
 
     def _gather_flat_grad(self):
-        return np.concatenate(
+        xp = array_module(self._params[0]._data)
+        return xp.concatenate(
             [
-                np.zeros(p._data.size, p._data.dtype) if p.grad is None else p.grad._data.ravel()
+                xp.zeros(p._data.size, p._data.dtype) if p.grad is None else p.grad._data.ravel()
                 for p in self._params
             ]
         )
@@ -213,7 +215,7 @@ class LBFGS(Optimizer):
         current_evals = 1
         state["func_evals"] += 1
         flat_grad = self._gather_flat_grad()
-        if np.abs(flat_grad).max() <= tolerance_grad:
+        if abs(flat_grad).max() <= tolerance_grad:
             return orig_loss  # already optimal
 
         d, t = _unwrap(state.get("d")), _unwrap(state.get("t"))
@@ -263,7 +265,7 @@ class LBFGS(Optimizer):
 
             # The first step is scaled down by the gradient's size.
             if state["n_iter"] == 1:
-                t = min(1.0, 1.0 / np.abs(flat_grad).sum()) * lr
+                t = min(1.0, 1.0 / abs(flat_grad).sum()) * lr
             else:
                 t = lr
             gtd = flat_grad.dot(d)
@@ -283,20 +285,20 @@ class LBFGS(Optimizer):
                     obj_func, x_init, t, d, loss, flat_grad, gtd, max_ls=max_eval - current_evals
                 )
                 self._add_grad(t, d)
-                opt_cond = np.abs(flat_grad).max() <= tolerance_grad
+                opt_cond = abs(flat_grad).max() <= tolerance_grad
             else:
                 self._add_grad(t, d)
                 if n_iter != max_iter:
                     loss = self._evaluate(closure)
                     flat_grad = self._gather_flat_grad()
-                    opt_cond = np.abs(flat_grad).max() <= tolerance_grad
+                    opt_cond = abs(flat_grad).max() <= tolerance_grad
                     ls_func_evals = 1
             current_evals += ls_func_evals
             state["func_evals"] += ls_func_evals
 
             if n_iter == max_iter or current_evals >= max_eval or opt_cond:
                 break
-            if np.abs(d * t).max() <= tolerance_change:
+            if abs(d * t).max() <= tolerance_change:
                 break
             if abs(loss - prev_loss) < tolerance_change:
                 break

@@ -1,9 +1,7 @@
 """NAdam: Adam with Nesterov momentum (and momentum decay)."""
 
-import numpy as np
-
-from ember._tensor import Tensor, make_tensor
-from ember.autograd.grad_mode import no_grad
+from ember._backend import array_module
+from ember._tensor import Tensor
 from ember.optim.optimizer import (
     Optimizer,
     _bump,
@@ -11,7 +9,6 @@ from ember.optim.optimizer import (
     _check_lr,
     _check_not_differentiable,
     _effective_grad,
-    _get_scalar_dtype,
     _lerp_,
     _mul_addcmul_,
     _scalar,
@@ -79,38 +76,38 @@ class NAdam(Optimizer):
     def _init_state(self, group, p):
         return {
             "step": _step_tensor(),
-            "mu_product": make_tensor(np.array(1.0, _get_scalar_dtype())),
+            "mu_product": _step_tensor(1.0),
             "exp_avg": _zeros_like(p),
             "exp_avg_sq": _zeros_like(p),
         }
 
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                params, grads, exp_avgs, exp_avg_sqs, mu_products, steps = self._with_grads(
-                    group, "exp_avg", "exp_avg_sq", "mu_product", "step"
-                )
-                beta1, beta2 = group["betas"]
-                nadam(
-                    params,
-                    grads,
-                    exp_avgs,
-                    exp_avg_sqs,
-                    mu_products,
-                    steps,
-                    beta1=beta1,
-                    beta2=beta2,
-                    lr=group["lr"],
-                    weight_decay=group["weight_decay"],
-                    momentum_decay=group["momentum_decay"],
-                    eps=group["eps"],
-                    decoupled_weight_decay=group["decoupled_weight_decay"],
-                    maximize=group["maximize"],
-                    scratch=self._scratch,
-                )
-        return loss
+    _state_keys = (
+        "exp_avg",
+        "exp_avg_sq",
+        "mu_product",
+        "step",
+    )
+
+    def _update(self, group, params, grads, exp_avgs, exp_avg_sqs, mu_products, steps):
+        """One step of nadam for ``group``'s parameters that have gradients."""
+        beta1, beta2 = group["betas"]
+        nadam(
+            params,
+            grads,
+            exp_avgs,
+            exp_avg_sqs,
+            mu_products,
+            steps,
+            beta1=beta1,
+            beta2=beta2,
+            lr=group["lr"],
+            weight_decay=group["weight_decay"],
+            momentum_decay=group["momentum_decay"],
+            eps=group["eps"],
+            decoupled_weight_decay=group["decoupled_weight_decay"],
+            maximize=group["maximize"],
+            scratch=self._scratch,
+        )
 
 
 def nadam(
@@ -135,6 +132,7 @@ def nadam(
     scratch = scratch or _Scratch()
     lr = _scalar(lr)
     for i, param in enumerate(params):
+        xp = array_module(param._data)
         p = param._data
         step_t = state_steps[i]._data
         step_t += 1
@@ -155,13 +153,13 @@ def nadam(
         tmp = scratch.get(p, 1)
         _lerp_(exp_avg, g, 1 - beta1, tmp)
         _mul_addcmul_(exp_avg_sq, beta2, g, 1 - beta2, tmp)
-        denom = np.divide(exp_avg_sq, bias_correction2, out=tmp)
-        np.sqrt(denom, out=denom)
+        denom = xp.divide(exp_avg_sq, bias_correction2, out=tmp)
+        xp.sqrt(denom, out=denom)
         denom += eps
-        update = np.divide(g, denom, out=scratch.get(p, 2))
+        update = xp.divide(g, denom, out=scratch.get(p, 2))
         update *= -lr * (1.0 - mu) / (1.0 - mu_product)
         p += update
-        update = np.divide(exp_avg, denom, out=update)
+        update = xp.divide(exp_avg, denom, out=update)
         update *= (-lr * mu_next) / (1.0 - mu_product * mu_next)
         p += update
         _bump(param)

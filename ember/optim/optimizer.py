@@ -16,8 +16,10 @@ from collections import OrderedDict, defaultdict
 import numpy as np
 
 from ember import _dtype
+from ember._backend import array_module, device_of, to_device, to_host
+from ember._backend._fp import QUIET, quiet, restore
 from ember._tensor import Tensor, make_tensor
-from ember.autograd.grad_mode import GRAD
+from ember.autograd.grad_mode import GRAD, no_grad
 
 __all__ = [
     "Optimizer",
@@ -276,8 +278,38 @@ class Optimizer:
                     grad._data[...] = 0
                     grad._version.value += 1
 
+    # Note [one step]
+    # ``step`` is written once, here: it runs the closure, then for each param group gathers
+    # the parameters that have gradients and their state columns (``_state_keys``, created by
+    # ``_init_state`` on a parameter's first step) and hands them to the algorithm's
+    # ``_update``, which calls the algorithm's pure update function (``sgd``, ``adam``...).
+    # The update functions compute with each parameter's array module, in place.
+    _state_keys = ()
+
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the loss."""
+        loss = self._closure_loss(closure)
+        fp = quiet(QUIET)  # Note [quiet floating point] in ember/_backend/_fp.py
+        try:
+            with no_grad():
+                for group in self.param_groups:
+                    keys = self._state_keys_for(group)
+                    params, grads, *columns = self._with_grads(group, *keys)
+                    try:
+                        self._update(group, params, grads, *columns)
+                    except ValueError:  # NumPy's, for an ``out=`` of another shape
+                        _check_state_shapes(params, keys, columns)
+                        raise
+        finally:
+            restore(fp)
+        return loss
+
+    def _state_keys_for(self, group):
+        """The state entries that ``_update`` receives for ``group`` (``_state_keys``)."""
+        return self._state_keys
+
+    def _update(self, group, params, grads, *state_columns):
+        """Update ``params`` (of ``group``, each with a gradient) in place."""
         raise NotImplementedError
 
     def _init_state(self, group, p):
@@ -410,15 +442,46 @@ class Optimizer:
         return RemovableHandle(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
 
+Optimizer.step = _hooked_step(Optimizer.step)
+
+
+def _check_state_shapes(params, keys, columns):
+    """Raise PyTorch's size-mismatch RuntimeError, naming both shapes, when a parameter's
+    state tensor has another shape than the parameter (a state_dict loaded from another
+    model's optimizer); return when every state entry fits."""
+    for key, column in zip(keys, columns):
+        for p, value in zip(params, column):
+            if not isinstance(value, Tensor) or value.ndim == 0 or value.shape == p.shape:
+                continue
+            a, b = value.shape, p.shape
+            where = ""
+            for d in range(1, min(len(a), len(b)) + 1):
+                if a[-d] != b[-d] and 1 not in (a[-d], b[-d]):
+                    where = (
+                        f"The size of tensor a ({a[-d]}) must match the size of tensor b "
+                        f"({b[-d]}) at non-singleton dimension {max(len(a), len(b)) - d}: "
+                    )
+                    break
+            raise RuntimeError(
+                f"{where}the optimizer state '{key}' has shape {list(a)} but its parameter has "
+                f"shape {list(b)} (was the state_dict loaded from the optimizer of another "
+                "model?)"
+            )
+
+
 def _cast_state(param, value, key=None):
-    """Copy a loaded state value; tensors other than ``step`` take the parameter's dtype."""
+    """Copy a loaded state value; tensors other than ``step`` take the parameter's dtype and
+    device (``step`` stays on the CPU), as PyTorch places them."""
     if isinstance(value, Tensor):
         # Copied rather than aliased, so that one state_dict loaded into two optimizers does
         # not make them share moment buffers.
         array = value._data
-        if key != "step" and param.is_floating_point() and array.dtype != param._data.dtype:
-            return make_tensor(array.astype(param._data.dtype))
-        return make_tensor(array.copy())
+        if key == "step":
+            return make_tensor(to_host(array).copy())
+        moved = to_device(array, device_of(param._data))
+        if param.is_floating_point() and moved.dtype != param._data.dtype:
+            return make_tensor(moved.astype(param._data.dtype))
+        return make_tensor(moved.copy() if moved is array else moved)
     if isinstance(value, dict):
         return {k: _cast_state(param, v, k) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -439,11 +502,13 @@ class _Scratch:
 
     def get(self, like, slot=0):
         """An uninitialised array shaped like ``like``, valid until the next ``get`` of ``slot``."""
-        key = (like.dtype, slot)
+        key = (
+            (like.dtype, slot) if type(like) is np.ndarray else (like.dtype, slot, device_of(like))
+        )
         buf = self._buffers.get(key)
         n = like.size
         if buf is None or buf.size < n:
-            buf = self._buffers[key] = np.empty(max(n, 1), like.dtype)
+            buf = self._buffers[key] = array_module(like).empty(max(n, 1), like.dtype)
         return buf[:n].reshape(like.shape)
 
     def __deepcopy__(self, memo):
@@ -467,7 +532,9 @@ def _step_tensor(value=0.0):
 
 
 def _zeros_like(p):
-    return make_tensor(np.zeros_like(p._data))
+    """New zero state shaped like parameter ``p``, on its device."""
+    a = p._data
+    return make_tensor(array_module(a).zeros_like(a))
 
 
 def _scalar(x):
@@ -483,19 +550,20 @@ def _bump(param):
 def _effective_grad(param, grad, weight_decay, maximize, scratch):
     """``(-grad if maximize else grad) + weight_decay * param``; ``grad`` itself when a no-op."""
     g = grad._data
+    xp = array_module(g)
     if weight_decay == 0:
         if not maximize:
             return g
-        return np.negative(g, out=scratch.get(g, 0))
-    out = np.multiply(param._data, weight_decay, out=scratch.get(g, 0))
+        return xp.negative(g, out=scratch.get(g, 0))
+    out = xp.multiply(param._data, weight_decay, out=scratch.get(g, 0))
     if maximize:
-        return np.subtract(out, g, out=out)
-    return np.add(out, g, out=out)
+        return xp.subtract(out, g, out=out)
+    return xp.add(out, g, out=out)
 
 
 def _lerp_(a, b, weight, tmp):
     """``a += weight * (b - a)`` in place, as ``Tensor.lerp_``."""
-    np.subtract(b, a, out=tmp)
+    array_module(a).subtract(b, a, out=tmp)
     tmp *= weight
     a += tmp
 
@@ -503,7 +571,7 @@ def _lerp_(a, b, weight, tmp):
 def _mul_addcmul_(a, beta, g, value, tmp):
     """``a = a * beta + value * g * g`` in place, as ``a.mul_(beta).addcmul_(g, g, value)``."""
     a *= beta
-    np.multiply(g, g, out=tmp)
+    array_module(g).multiply(g, g, out=tmp)
     tmp *= value
     a += tmp
 

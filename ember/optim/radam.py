@@ -1,8 +1,6 @@
 """RAdam: Adam with a rectified variance of the adaptive learning rate."""
 
-import numpy as np
-
-from ember.autograd.grad_mode import no_grad
+from ember._backend import array_module
 from ember.optim.optimizer import (
     Optimizer,
     _bump,
@@ -67,31 +65,30 @@ class RAdam(Optimizer):
     def _init_state(self, group, p):
         return {"step": _step_tensor(), "exp_avg": _zeros_like(p), "exp_avg_sq": _zeros_like(p)}
 
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                params, grads, exp_avgs, exp_avg_sqs, steps = self._with_grads(
-                    group, "exp_avg", "exp_avg_sq", "step"
-                )
-                beta1, beta2 = group["betas"]
-                radam(
-                    params,
-                    grads,
-                    exp_avgs,
-                    exp_avg_sqs,
-                    steps,
-                    beta1=beta1,
-                    beta2=beta2,
-                    lr=group["lr"],
-                    weight_decay=group["weight_decay"],
-                    eps=group["eps"],
-                    decoupled_weight_decay=group["decoupled_weight_decay"],
-                    maximize=group["maximize"],
-                    scratch=self._scratch,
-                )
-        return loss
+    _state_keys = (
+        "exp_avg",
+        "exp_avg_sq",
+        "step",
+    )
+
+    def _update(self, group, params, grads, exp_avgs, exp_avg_sqs, steps):
+        """One step of radam for ``group``'s parameters that have gradients."""
+        beta1, beta2 = group["betas"]
+        radam(
+            params,
+            grads,
+            exp_avgs,
+            exp_avg_sqs,
+            steps,
+            beta1=beta1,
+            beta2=beta2,
+            lr=group["lr"],
+            weight_decay=group["weight_decay"],
+            eps=group["eps"],
+            decoupled_weight_decay=group["decoupled_weight_decay"],
+            maximize=group["maximize"],
+            scratch=self._scratch,
+        )
 
 
 def radam(
@@ -114,6 +111,7 @@ def radam(
     scratch = scratch or _Scratch()
     lr = _scalar(lr)
     for i, param in enumerate(params):
+        xp = array_module(param._data)
         p = param._data
         step_t = state_steps[i]._data
         step_t += 1
@@ -129,7 +127,7 @@ def radam(
         _mul_addcmul_(exp_avg_sq, beta2, g, 1 - beta2, tmp)
         bias_correction1 = 1 - beta1**step
         bias_correction2 = 1 - beta2**step
-        update = np.divide(exp_avg, bias_correction1, out=tmp)
+        update = xp.divide(exp_avg, bias_correction1, out=tmp)
         update *= lr
         # The variance of the adaptive lr is tractable only when rho_t > 5 (Liu et al.).
         rho_inf = 2 / (1 - beta2) - 1
@@ -138,9 +136,9 @@ def radam(
             rect = (
                 (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
             ) ** 0.5
-            adaptive = np.sqrt(exp_avg_sq, out=scratch.get(p, 2))
+            adaptive = xp.sqrt(exp_avg_sq, out=scratch.get(p, 2))
             adaptive += eps
-            np.divide(bias_correction2**0.5, adaptive, out=adaptive)
+            xp.divide(bias_correction2**0.5, adaptive, out=adaptive)
             update *= adaptive
             update *= rect
         p -= update

@@ -1,8 +1,6 @@
 """RMSprop: divide the gradient by a running root mean square (optionally centered)."""
 
-import numpy as np
-
-from ember.autograd.grad_mode import no_grad
+from ember._backend import array_module
 from ember.optim.optimizer import (
     Optimizer,
     _bump,
@@ -80,31 +78,31 @@ class RMSprop(Optimizer):
             state["grad_avg"] = _zeros_like(p)
         return state
 
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                params, grads, square_avgs, bufs, grad_avgs, steps = self._with_grads(
-                    group, "square_avg", "momentum_buffer", "grad_avg", "step"
-                )
-                rmsprop(
-                    params,
-                    grads,
-                    square_avgs,
-                    grad_avgs,
-                    bufs,
-                    steps,
-                    lr=group["lr"],
-                    alpha=group["alpha"],
-                    eps=group["eps"],
-                    weight_decay=group["weight_decay"],
-                    momentum=group["momentum"],
-                    centered=group["centered"],
-                    maximize=group["maximize"],
-                    scratch=self._scratch,
-                )
-        return loss
+    _state_keys = (
+        "square_avg",
+        "momentum_buffer",
+        "grad_avg",
+        "step",
+    )
+
+    def _update(self, group, params, grads, square_avgs, bufs, grad_avgs, steps):
+        """One step of rmsprop for ``group``'s parameters that have gradients."""
+        rmsprop(
+            params,
+            grads,
+            square_avgs,
+            grad_avgs,
+            bufs,
+            steps,
+            lr=group["lr"],
+            alpha=group["alpha"],
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            momentum=group["momentum"],
+            centered=group["centered"],
+            maximize=group["maximize"],
+            scratch=self._scratch,
+        )
 
 
 def rmsprop(
@@ -128,6 +126,7 @@ def rmsprop(
     scratch = scratch or _Scratch()
     lr = _scalar(lr)
     for i, param in enumerate(params):
+        xp = array_module(param._data)
         p = param._data
         state_steps[i]._data += 1
         g = _effective_grad(param, grads[i], weight_decay, maximize, scratch)
@@ -137,19 +136,19 @@ def rmsprop(
         if centered:
             grad_avg = grad_avgs[i]._data
             _lerp_(grad_avg, g, 1 - alpha, tmp)
-            avg = np.multiply(grad_avg, grad_avg, out=tmp)
-            np.subtract(square_avg, avg, out=avg)
-            np.sqrt(avg, out=avg)
+            avg = xp.multiply(grad_avg, grad_avg, out=tmp)
+            xp.subtract(square_avg, avg, out=avg)
+            xp.sqrt(avg, out=avg)
         else:
-            avg = np.sqrt(square_avg, out=tmp)
+            avg = xp.sqrt(square_avg, out=tmp)
         avg += eps
         if momentum > 0:
             buf = momentum_buffer_list[i]._data
             buf *= momentum
-            buf += np.divide(g, avg, out=avg)
-            update = np.multiply(buf, -lr, out=avg)
+            buf += xp.divide(g, avg, out=avg)
+            update = xp.multiply(buf, -lr, out=avg)
         else:
-            update = np.divide(g, avg, out=avg)
+            update = xp.divide(g, avg, out=avg)
             update *= -lr
         p += update
         _bump(param)

@@ -1,9 +1,7 @@
 """SGD: stochastic gradient descent with optional momentum, Nesterov and weight decay."""
 
-import numpy as np
-
+from ember._backend import array_module
 from ember._tensor import make_tensor
-from ember.autograd.grad_mode import no_grad
 from ember.optim.optimizer import (
     Optimizer,
     _bump,
@@ -63,31 +61,28 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                # The momentum buffer is made by sgd() on a parameter's first step.
-                keys = ("momentum_buffer",) if group["momentum"] != 0 else ()
-                params, grads, *columns = self._with_grads(group, *keys)
-                bufs = columns[0] if columns else []
-                sgd(
-                    params,
-                    grads,
-                    bufs,
-                    weight_decay=group["weight_decay"],
-                    momentum=group["momentum"],
-                    lr=group["lr"],
-                    dampening=group["dampening"],
-                    nesterov=group["nesterov"],
-                    maximize=group["maximize"],
-                    scratch=self._scratch,
-                )
-                if group["momentum"] != 0:
-                    for p, buf in zip(params, bufs):
-                        self.state[p]["momentum_buffer"] = buf
-        return loss
+    def _state_keys_for(self, group):
+        # The momentum buffer is made by sgd() on a parameter's first step.
+        return ("momentum_buffer",) if group["momentum"] != 0 else ()
+
+    def _update(self, group, params, grads, bufs=None):
+        """One step of SGD for ``group``'s parameters that have gradients."""
+        bufs = [] if bufs is None else bufs
+        sgd(
+            params,
+            grads,
+            bufs,
+            weight_decay=group["weight_decay"],
+            momentum=group["momentum"],
+            lr=group["lr"],
+            dampening=group["dampening"],
+            nesterov=group["nesterov"],
+            maximize=group["maximize"],
+            scratch=self._scratch,
+        )
+        if group["momentum"] != 0:
+            for p, buf in zip(params, bufs):
+                self.state[p]["momentum_buffer"] = buf
 
 
 def sgd(
@@ -107,6 +102,7 @@ def sgd(
     scratch = scratch or _Scratch()
     lr = _scalar(lr)
     for i, param in enumerate(params):
+        xp = array_module(param._data)
         g = _effective_grad(param, d_p_list[i], weight_decay, maximize, scratch)
         if momentum != 0:
             buf = momentum_buffer_list[i]
@@ -119,13 +115,13 @@ def sgd(
                 if dampening == 0:
                     b += g
                 else:
-                    tmp = np.multiply(g, 1 - dampening, out=scratch.get(b, 1))
+                    tmp = xp.multiply(g, 1 - dampening, out=scratch.get(b, 1))
                     b += tmp
             if nesterov:
-                tmp = np.multiply(buf._data, momentum, out=scratch.get(g, 1))
-                g = np.add(g, tmp, out=tmp)
+                tmp = xp.multiply(buf._data, momentum, out=scratch.get(g, 1))
+                g = xp.add(g, tmp, out=tmp)
             else:
                 g = buf._data
-        tmp = np.multiply(g, -lr, out=scratch.get(g, 1))
+        tmp = xp.multiply(g, -lr, out=scratch.get(g, 1))
         param._data += tmp
         _bump(param)

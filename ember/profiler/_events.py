@@ -30,14 +30,17 @@ class _TimeStrings:
 
     @property
     def cpu_time_total_str(self):
+        """``cpu_time_total`` with a unit, as the profiler's table prints it."""
         return _format_time(self.cpu_time_total)
 
     @property
     def self_cpu_time_total_str(self):
+        """``self_cpu_time_total`` with a unit, as the profiler's table prints it."""
         return _format_time(self.self_cpu_time_total)
 
     @property
     def cpu_time_str(self):
+        """``cpu_time`` (the time per call) with a unit, as the profiler's table prints it."""
         return _format_time(self.cpu_time)
 
 

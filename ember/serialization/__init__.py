@@ -89,7 +89,19 @@ def save(
     keeping the file's permission bits and writing through a symlink to its target; temporary
     files of earlier saves that were killed midway are removed.
 
-    Differences from PyTorch: ``pickle_protocol`` 0 and 1 are refused (2 to 5 are written).
+    Example::
+
+        >>> import io
+        >>> import ember
+        >>> buffer = io.BytesIO()
+        >>> ember.save({"w": ember.ones(2)}, buffer)
+        >>> _ = buffer.seek(0)
+        >>> ember.load(buffer)
+        {'w': tensor([1., 1.])}
+
+    Differences from PyTorch: ``pickle_protocol`` 0 and 1 are refused (2 to 5 are written). A
+    whole Module pickles ``ember.*`` classes, which ``torch.load`` refuses by default and can
+    rebuild only where ember is installed; save the ``state_dict`` to exchange models.
     """
     if not isinstance(pickle_protocol, int) or not 2 <= pickle_protocol <= pickle.HIGHEST_PROTOCOL:
         raise ValueError(
@@ -142,7 +154,9 @@ def load(
 
     ``mmap=True`` maps the file copy-on-write instead of reading it. ``map_location`` is
     PyTorch's: None, a string, a device, a dict of locations or a callable.
-    Every error names the file being read.
+
+    Differences from PyTorch: every error names the file being read; PyTorch's legacy
+    (pre-1.6, non-zip) checkpoints are refused with a message to re-save them.
     """
     restore = restore_location(map_location)
     if mmap and not isinstance(f, (str, os.PathLike)):

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ember._dtype import is_floating_np
 from ember._tensor import Tensor
 
 __all__ = ["assert_close"]
@@ -44,8 +45,8 @@ def assert_close(
     default = _TOLERANCES.get(str(a.dtype), (0.0, 0.0))
     rtol = default[0] if rtol is None else rtol
     atol = default[1] if atol is None else atol
-    a64 = a.astype(np.float64) if a.dtype.kind in "fc" or str(a.dtype) == "bfloat16" else a
-    e64 = e.astype(np.float64) if e.dtype.kind in "fc" or str(e.dtype) == "bfloat16" else e
+    a64 = a.astype(np.float64) if is_floating_np(a.dtype) else a
+    e64 = e.astype(np.float64) if is_floating_np(e.dtype) else e
     if a64.dtype.kind in "fc":
         ok = np.isclose(a64, e64, rtol=rtol, atol=atol, equal_nan=equal_nan)
     else:

@@ -11,6 +11,7 @@ and buffers after the call (running statistics).
 import numpy as np
 
 import ember
+from ember._dtype import is_floating_np
 from ember.testing.comparison import assert_close
 
 __all__ = ["check_module", "torch_state_to_ember", "to_torch", "to_ember"]
@@ -39,7 +40,7 @@ def _make_inputs(T, inputs):
     out, grads = [], []
     for a in inputs:
         if isinstance(a, np.ndarray):
-            if a.dtype.kind == "f":
+            if is_floating_np(a.dtype):
                 t = T.tensor(a.astype(np.float64), requires_grad=True)
                 grads.append(t)
             else:
@@ -52,7 +53,7 @@ def _make_inputs(T, inputs):
 
 def _make_kwargs(T, kwargs):
     return {
-        k: T.tensor(v.astype(np.float64) if v.dtype.kind == "f" else v)
+        k: T.tensor(v.astype(np.float64) if is_floating_np(v.dtype) else v)
         if isinstance(v, np.ndarray)
         else v
         for k, v in kwargs.items()

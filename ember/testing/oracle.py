@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import ember
+from ember._dtype import is_floating_np
 from ember.testing.comparison import assert_close
 
 __all__ = ["Sample", "NonContiguous", "check_against_torch", "to_namespace", "TOLERANCES"]
@@ -61,7 +62,7 @@ def _make(T, value, dtype, requires_grad):
         assert not t.is_contiguous() or t.numel() <= 1
         return t.requires_grad_(requires_grad) if requires_grad else t
     arr = value
-    if arr.dtype.kind == "f":
+    if is_floating_np(arr.dtype):
         arr = arr.astype(dtype)
     t = T.tensor(arr)
     if requires_grad:
@@ -76,13 +77,13 @@ def to_namespace(T, sample, dtype):
     for i, a in enumerate(sample.args):
         if isinstance(a, (np.ndarray, NonContiguous)):
             arr = a.array if isinstance(a, NonContiguous) else a
-            wants = arr.dtype.kind == "f" and (sample.grad is None or i in sample.grad)
+            wants = is_floating_np(arr.dtype) and (sample.grad is None or i in sample.grad)
             t = _make(T, a, dtype, wants)
             args.append(t)
             if wants:
                 grad_inputs.append(t)
         elif isinstance(a, list) and a and all(isinstance(x, np.ndarray) for x in a):
-            ts = [_make(T, x, dtype, x.dtype.kind == "f") for x in a]
+            ts = [_make(T, x, dtype, is_floating_np(x.dtype)) for x in a]
             args.append(ts)
             grad_inputs.extend(t for t in ts if t.requires_grad)
         else:

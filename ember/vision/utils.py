@@ -1,5 +1,9 @@
 """``ember.vision.utils``: image grids, saving tensors as images, drawing boxes, as
-``torchvision.utils``."""
+``torchvision.utils``.
+
+Differences from PyTorch: ``draw_segmentation_masks``, ``draw_keypoints`` and
+``flow_to_image`` are not provided.
+"""
 
 import math
 import os

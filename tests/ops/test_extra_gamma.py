@@ -63,3 +63,38 @@ def test_third_derivative_of_lgamma_matches_torch():
         (k,) = T.autograd.grad(h.sum(), [x])
         results.append(k.detach().numpy())
     np.testing.assert_allclose(results[0], results[1], rtol=1e-7)
+
+
+# Where PyTorch's polygamma has its own conventions (n = 1 at negative integers and -inf,
+# n >= 2 at +inf) the values are left out: ember gives the limits there.
+POLYGAMMA_VALUES = [-2.5, -1.3, -0.0, 0.0, 1e-30, 0.5, 1.0, 2.0, 30.0, 1e10, math.nan]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_polygamma_special_values_match_torch(n):
+    values = POLYGAMMA_VALUES + ([-1.0, -3.0, -math.inf] if n >= 2 else [])
+    got = ember.polygamma(n, ember.tensor(values, dtype=ember.float64))
+    expected = torch.polygamma(n, torch.tensor(values, dtype=torch.float64))
+    assert_close(got, expected, equal_nan=True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda T, x: T.lgamma(x),
+        lambda T, x: T.digamma(x),
+        lambda T, x: T.polygamma(2, x),
+        lambda T, x: T.i0(x),
+        lambda T, x: T.special.i0e(x),
+        lambda T, x: T.special.i1(x),
+        lambda T, x: T.special.i1e(x),
+    ],
+)
+def test_low_precision_dtypes_match_torch(fn, dtype):
+    x = np.linspace(0.25, 6.0, 24)
+    got = fn(ember, ember.tensor(x).to(getattr(ember, dtype)))
+    expected = fn(torch, torch.tensor(x).to(getattr(torch, dtype)))
+    assert str(got.dtype).split(".")[-1] == str(expected.dtype).split(".")[-1]
+    rtol = {"float32": 1.3e-6, "float16": 1e-3, "bfloat16": 1.6e-2}[dtype]  # PyTorch's
+    assert_close(got.double(), expected.double(), rtol=rtol, atol=1e-5)

@@ -52,6 +52,8 @@ def _raises_like(fn, exc=RuntimeError):
         lambda T: T.cov(T.ones(2, 2, 2)),
         lambda T: T.histc(T.tensor([1.0, 2.0]), bins=4, min=3, max=1),
         lambda T: T.histc(T.tensor([1.0, 2.0]), bins=0),
+        lambda T: T.histc(T.tensor([1.5, 2.25, float("inf")]), bins=3),
+        lambda T: T.histc(T.tensor([1.0, float("nan")]), bins=3),
         lambda T: T.bincount(T.tensor([-1, 3])),
         lambda T: T.bincount(T.tensor([[1, 3]])),
         lambda T: T.bincount(T.tensor([1, 3]), minlength=-1),

@@ -73,3 +73,9 @@ def test_low_precision_dtypes_match_torch(name, dtype):
     t = getattr(torch, name)(torch.tensor(x).to(getattr(torch, dtype)))
     assert str(e.dtype) == str(t.dtype).replace("torch", "ember")
     np.testing.assert_allclose(e.float().numpy(), t.float().numpy(), rtol=1e-2, atol=1e-3)
+
+
+def test_erfinv_keeps_the_sign_of_zero():
+    got = ember.erfinv(ember.tensor([-0.0, 0.0]))
+    expected = torch.erfinv(torch.tensor([-0.0, 0.0]))
+    np.testing.assert_array_equal(np.signbit(got.numpy()), np.signbit(expected.numpy()))

@@ -3,9 +3,8 @@
 import math
 import warnings
 
-import numpy as np
-
 from ember import ops
+from ember._backend import array_module
 from ember._tensor import make_tensor
 from ember.ops import activation as _act
 from ember.ops._common import float_input
@@ -274,9 +273,8 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
     x = float_input(input)
-    slope = np.where(
-        x._data >= 0, 1.0, ops.empty(tuple(x.shape), dtype=x.dtype).uniform_(lower, upper)._data
-    ).astype(x._data.dtype)
+    noise = ops.empty(tuple(x.shape), dtype=x.dtype, device=x.device).uniform_(lower, upper)
+    slope = array_module(x._data).where(x._data >= 0, 1.0, noise._data).astype(x._data.dtype)
     out = x * make_tensor(slope)
     if inplace:
         return _inplace(lambda t: out, input)

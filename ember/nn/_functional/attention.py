@@ -18,7 +18,8 @@ def _additive_mask(mask, dtype):
     if mask is None:
         return None
     if mask.dtype is _dtype.bool:
-        return ops.zeros(mask.shape, dtype=dtype).masked_fill(mask, float("-inf"))
+        zeros = ops.zeros(mask.shape, dtype=dtype, device=mask.device)
+        return zeros.masked_fill(mask, float("-inf"))
     return mask.to(dtype)
 
 
@@ -40,7 +41,7 @@ def scaled_dot_product_attention(
                 "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
                 "is_causal=True"
             )
-        keep = ops.ones((L, S), dtype=_dtype.bool).tril()
+        keep = ops.ones((L, S), dtype=_dtype.bool, device=query.device).tril()
         scores = scores.masked_fill(~keep, float("-inf"))
     elif attn_mask is not None:
         if attn_mask.dtype is _dtype.bool:
@@ -139,8 +140,10 @@ def multi_head_attention_forward(
     k = k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)  # (N*H, S, hd)
     v = v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
     if add_zero_attn:
-        k = ops.cat([k, ops.zeros((bsz * num_heads, 1, head_dim), dtype=k.dtype)], dim=1)
-        v = ops.cat([v, ops.zeros((bsz * num_heads, 1, head_dim), dtype=v.dtype)], dim=1)
+        zero_k = ops.zeros((bsz * num_heads, 1, head_dim), dtype=k.dtype, device=k.device)
+        zero_v = ops.zeros((bsz * num_heads, 1, head_dim), dtype=v.dtype, device=v.device)
+        k = ops.cat([k, zero_k], dim=1)
+        v = ops.cat([v, zero_v], dim=1)
         attn_mask = _pad_last(attn_mask)
         key_padding_mask = _pad_last(key_padding_mask)
     src_len = k.shape[1]
@@ -173,5 +176,5 @@ def _pad_last(mask):
     """Append one zero column to a float mask (for bias_k/v or zero attention)."""
     if mask is None:
         return None
-    pad = ops.zeros((*mask.shape[:-1], 1), dtype=mask.dtype)
+    pad = ops.zeros((*mask.shape[:-1], 1), dtype=mask.dtype, device=mask.device)
     return ops.cat([mask, pad], dim=-1)

@@ -1,7 +1,11 @@
 """ctc_loss: argument checks and reductions around the CTC op."""
 
+import itertools
+
 import numpy as np
 
+from ember._backend import array_module
+from ember._backend._arrays import to_host
 from ember._tensor import Tensor, make_tensor
 from ember.ops.ctc import ctc_nll
 
@@ -9,8 +13,9 @@ __all__ = ["ctc_loss"]
 
 
 def _lengths(x, batch, name):
+    # Lengths drive the recursion's loops: host integers, read once from a device tensor.
     if isinstance(x, Tensor):
-        x = x._data
+        x = to_host(x._data)
     arr = np.asarray(x, dtype=np.int64).reshape(-1)
     if arr.size != batch:
         raise RuntimeError(f"{name} must be of size batch_size")
@@ -21,7 +26,7 @@ def _split_targets(targets, target_lengths, batch):
     data = targets._data.astype(np.int64)
     if data.ndim == 2:
         return [data[b, : target_lengths[b]] for b in range(batch)]
-    ends = np.cumsum(target_lengths)
+    ends = itertools.accumulate(int(n) for n in target_lengths)
     return [data[end - n : end] for end, n in zip(ends, target_lengths)]
 
 
@@ -61,5 +66,6 @@ def ctc_loss(
         return nll.squeeze(0) if unbatched else nll
     if reduction == "sum":
         return nll.sum()
-    divisor = make_tensor(np.maximum(tgt_len, 1).astype(nll._data.dtype))
+    xp = array_module(nll._data)
+    divisor = make_tensor(xp.maximum(xp.asarray(tgt_len), 1).astype(nll._data.dtype))
     return (nll / divisor).mean()

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ember._backend import array_module
 from ember._tensor import make_tensor
 from ember.ops._inplace import write_out
 
@@ -11,7 +12,7 @@ __all__ = ["pairwise_distance", "cosine_similarity", "normalize", "pdist"]
 def _clamped_below(x, eps):
     """``max(x, eps)`` in value, with the gradient of ``x`` passed through unchanged (PyTorch
     clamps these norms under no_grad)."""
-    return x + make_tensor(np.maximum(x._data, eps) - x._data)
+    return x + make_tensor(array_module(x._data).maximum(x._data, eps) - x._data)
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
@@ -48,6 +49,6 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 def pdist(input, p=2):
     """Distances between all pairs of rows (the upper triangle, row by row)."""
     n = input.shape[0]
-    rows, cols = np.triu_indices(n, 1)
+    rows, cols = array_module(input._data).triu_indices(n, 1)
     diff = input[make_tensor(rows)] - input[make_tensor(cols)]
     return diff.norm(p, 1)

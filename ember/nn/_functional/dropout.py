@@ -1,8 +1,7 @@
 """The dropout family: dropout, dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout."""
 
+import math
 import warnings
-
-import numpy as np
 
 from ember import ops
 from ember._tensor import make_tensor
@@ -25,9 +24,10 @@ def _check_p(p):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _keep_mask(shape, p, dtype):
-    """A Bernoulli(1 - p) mask of ``shape`` drawn from ember's generator."""
-    return ops.empty(shape, dtype=dtype).bernoulli_(1 - p)._data
+def _keep_mask(shape, p, like):
+    """A Bernoulli(1 - p) mask of ``shape`` in ``like``'s dtype and on its device, drawn from
+    ember's generator."""
+    return ops.empty(shape, dtype=like.dtype, device=like.device).bernoulli_(1 - p)._data
 
 
 def _apply(input, inplace, fn):
@@ -49,7 +49,7 @@ def _dropout(input, p, training, inplace, feature_batched=None):
         if p == 1:
             return x * 0
         shape = tuple(x.shape) if feature_batched is None else _feature_shape(x, feature_batched)
-        mask = _keep_mask(shape, p, x.dtype) / (1 - p)
+        mask = _keep_mask(shape, p, x) / (1 - p)
         return x * make_tensor(mask.astype(x._data.dtype))
 
     return _apply(input, inplace, fn)
@@ -117,8 +117,8 @@ def _alpha_dropout(input, p, training, inplace, feature):
         if p == 1:
             return x * 0
         shape = _feature_shape(x, True) if feature else tuple(x.shape)
-        keep = _keep_mask(shape, p, x.dtype)
-        a = 1.0 / np.sqrt((_SELU_ALPHA_PRIME**2 * p + 1) * (1 - p))
+        keep = _keep_mask(shape, p, x)
+        a = 1.0 / math.sqrt((_SELU_ALPHA_PRIME**2 * p + 1) * (1 - p))
         b = (keep - 1) * (_SELU_ALPHA_PRIME * a) + _SELU_ALPHA_PRIME * a * p
         dt = x._data.dtype
         return x * make_tensor((keep * a).astype(dt)) + make_tensor(b.astype(dt))

@@ -3,6 +3,8 @@
 import numpy as np
 
 from ember import _dtype, ops
+from ember._backend import array_module
+from ember._backend._arrays import put_along_axis, repeat_indices
 from ember._tensor import make_tensor
 from ember.autograd.grad_mode import no_grad
 from ember.ops.embedding import embedding_lookup
@@ -39,12 +41,13 @@ def _check_range(idx, num):
 
 def _renorm(weight, idx, max_norm, norm_type):
     """Rescale, in place, the rows of ``weight`` used by ``idx`` whose norm exceeds max_norm."""
-    rows = np.unique(idx.reshape(-1))
+    xp = array_module(idx)
+    rows = xp.unique(idx.reshape(-1))
     with no_grad():
         data = weight._data
         sub = data[rows]
-        norms = np.sum(np.abs(sub) ** norm_type, axis=1) ** (1.0 / norm_type)
-        scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+        norms = (xp.abs(sub) ** norm_type).sum(axis=1) ** (1.0 / norm_type)
+        scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
         data[rows] = sub * scale[:, None].astype(data.dtype)
         weight._version.value += 1
 
@@ -80,7 +83,8 @@ def _bags(input, offsets, include_last_offset):
                 f"type {type(offsets)}"
             )
         b, length = input.shape
-        return input._data.reshape(-1), np.repeat(np.arange(b), length), b
+        xp = array_module(input._data)
+        return input._data.reshape(-1), repeat_indices(xp.full(b, length, np.int64)), b
     if input.ndim != 1:
         raise ValueError(
             f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.ndim}"
@@ -95,7 +99,8 @@ def _bags(input, offsets, include_last_offset):
         starts, n_bags = off[:-1], len(off) - 1
     else:
         starts, n_bags = off, len(off)
-    bag = np.searchsorted(starts, np.arange(n), side="right") - 1
+    xp = array_module(off)
+    bag = xp.searchsorted(starts, xp.arange(n), side="right") - 1
     return input._data.reshape(-1), bag, n_bags
 
 
@@ -134,31 +139,33 @@ def embedding_bag(
     _check_range(idx, num)
     if max_norm is not None:
         _renorm(weight, idx, max_norm, norm_type)
-    keep = idx != padding_idx if padding_idx is not None else np.ones(idx.shape, bool)
+    xp = array_module(idx)
+    keep = idx != padding_idx if padding_idx is not None else xp.ones(idx.shape, bool)
     rows = embedding_lookup(weight, make_tensor(idx), padding_idx, scale_grad_by_freq)
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.reshape((-1, 1))
     if mode == "max":
         return _bag_max(rows, bag, keep, n_bags, dim)
     # One (n_bags, n) matrix sums (or averages) each bag's rows in a single GEMM.
-    counts = np.bincount(bag[keep], minlength=n_bags).astype(weight._data.dtype)
-    select = np.zeros((n_bags, idx.size), weight._data.dtype)
-    select[bag[keep], np.nonzero(keep)[0]] = 1
+    counts = xp.bincount(bag[keep], minlength=n_bags).astype(weight._data.dtype)
+    select = xp.zeros((n_bags, idx.size), weight._data.dtype)
+    select[bag[keep], xp.nonzero(keep)[0]] = 1
     if mode == "mean":
-        select = select / np.maximum(counts, 1)[:, None]
+        select = select / xp.maximum(counts, 1)[:, None]
     return ops.matmul(make_tensor(select), rows)
 
 
 def _bag_max(rows, bag, keep, n_bags, dim):
     outs = []
+    xp = array_module(bag)
     for b in range(n_bags):
-        members = np.nonzero((bag == b) & keep)[0]
+        members = xp.nonzero((bag == b) & keep)[0]
         if members.size == 0:
-            outs.append(ops.zeros((dim,), dtype=rows.dtype))
+            outs.append(ops.zeros((dim,), dtype=rows.dtype, device=rows.device))
         else:
             # A lookup op gathers the bag's rows differentiably (no dependency on indexing).
             outs.append(embedding_lookup(rows, make_tensor(members), None, False).amax(0))
-    return ops.stack(outs) if outs else ops.zeros((0, dim), dtype=rows.dtype)
+    return ops.stack(outs) if outs else ops.zeros((0, dim), dtype=rows.dtype, device=rows.device)
 
 
 def one_hot(tensor, num_classes=-1):
@@ -174,6 +181,6 @@ def one_hot(tensor, num_classes=-1):
         num_classes = int(data.max()) + 1
     elif data.size and data.max() >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
-    out = np.zeros(data.shape + (num_classes,), np.int64)
-    np.put_along_axis(out, data[..., None], 1, axis=-1)
+    out = array_module(data).zeros(data.shape + (num_classes,), np.int64)
+    put_along_axis(out, data[..., None], 1, axis=-1)
     return make_tensor(out)

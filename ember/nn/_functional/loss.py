@@ -6,6 +6,8 @@ import warnings
 import numpy as np
 
 from ember import _dtype, ops
+from ember._backend import array_module
+from ember._backend._arrays import errstate
 from ember._tensor import make_tensor
 from ember.nn._functional.activation import log_softmax
 from ember.nn._functional.distance import pairwise_distance
@@ -75,7 +77,7 @@ def _warn_size(input, target):
 
 def _mask(x, cond):
     """A constant tensor of ``x``'s dtype: 1 where ``cond`` (a boolean array) holds, else 0."""
-    return make_tensor(np.broadcast_to(cond, x._data.shape).astype(x._data.dtype))
+    return make_tensor(array_module(cond).broadcast_to(cond, x._data.shape).astype(x._data.dtype))
 
 
 def _weighted(loss, weight, reduction, input):
@@ -408,7 +410,8 @@ def hinge_embedding_loss(
     """``x`` for target 1, ``max(0, margin - x)`` for target -1."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
-    t = np.broadcast_to(target._data, np.broadcast_shapes(target._data.shape, input._data.shape))
+    shape = np.broadcast_shapes(target._data.shape, input._data.shape)
+    t = array_module(target._data).broadcast_to(target._data, shape)
     margin_part = ops.relu(margin - input) * _mask(input, t != 1)
     self_part = input * _mask(input, t != -1)
     return _reduce(margin_part + self_part, reduction)
@@ -512,9 +515,10 @@ def poisson_nll_loss(
     if full:
         # Stirling's term where target > 1, written with ember ops so that the target gets the
         # same gradient as in PyTorch.
-        with np.errstate(divide="ignore", invalid="ignore"):
+        xp = array_module(target._data)
+        with errstate(xp, divide="ignore", invalid="ignore"):
             stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
-        zeros = make_tensor(np.zeros(stirling._data.shape, stirling._data.dtype))
+        zeros = make_tensor(xp.zeros(stirling._data.shape, stirling._data.dtype))
         loss = loss + ops.where(make_tensor(target._data > 1), stirling, zeros)
     return _reduce(loss, reduction)
 
@@ -524,7 +528,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     if isinstance(var, (int, float)):
         if var < 0:
             raise ValueError("var has negative entry/entries")
-        var = ops.full(tuple(input.shape), float(var), dtype=input.dtype)
+        var = ops.full(tuple(input.shape), float(var), dtype=input.dtype, device=input.device)
     elif (var._data < 0).any():
         raise ValueError("var has negative entry/entries")
     if tuple(var.shape) != tuple(input.shape):
@@ -539,7 +543,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(reduction + " is not valid")
     # PyTorch clamps var under no_grad: the value moves up to eps, the gradient passes as is.
-    var = var + make_tensor(np.maximum(var._data, eps) - var._data)
+    var = var + make_tensor(array_module(var._data).maximum(var._data, eps) - var._data)
     diff = input - target
     loss = 0.5 * (var.log() + diff * diff / var)
     if full:

@@ -3,6 +3,8 @@
 import numpy as np
 
 from ember import ops
+from ember._backend import array_module
+from ember._backend._arrays import add_at
 from ember._tensor import make_tensor
 from ember.nn._functional.loss import _check_reduction, _legacy_reduction, _reduce
 
@@ -46,8 +48,9 @@ def multi_margin_loss(
         raise RuntimeError(f"inconsistent target size, expected {n} but got {list(target.shape)}")
     if t.size and (t.min() < 0 or t.max() >= c):
         raise RuntimeError("target out of range")
-    onehot = np.zeros((n, c), x._data.dtype)
-    onehot[np.arange(n), t] = 1
+    xp = array_module(t)
+    onehot = xp.zeros((n, c), x._data.dtype)
+    onehot[xp.arange(n), t] = 1
     x_y = (x * make_tensor(onehot)).sum(1, keepdim=True)
     h = ops.relu(margin - x_y + x)
     if p == 2:
@@ -72,12 +75,11 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
             f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
         )
     # A label listed twice counts twice, as in PyTorch's loop over the target list.
-    count = np.zeros((n, c))
-    for row in range(n):
-        for cls in t[row]:
-            if cls < 0:
-                break
-            count[row, cls] += 1
+    xp = array_module(t)
+    count = xp.zeros((n, c))
+    listed = xp.cumprod(t >= 0, axis=1).astype(bool)  # the labels before the first -1
+    rows = xp.broadcast_to(xp.arange(n)[:, None], t.shape)
+    add_at(count, (rows[listed], t[listed]), 1)
     others = (count == 0).astype(np.float64)
     pairs = (count[:, :, None] * others[:, None, :]).astype(x._data.dtype)
     # (N, C, C): 1 - (x[j] - x[i]) for target j and non-target i.

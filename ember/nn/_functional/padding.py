@@ -1,6 +1,7 @@
 """``pad``: constant, reflect, replicate and circular padding, in PyTorch's pad-tuple order
 (last dim first: ``(left, right, top, bottom, front, back)``)."""
 
+from ember._backend import array_module
 from ember.ops._axis_take import take_axis
 from ember.ops.padding import constant_pad, padded_index
 
@@ -87,5 +88,6 @@ def pad(input, pad, mode="constant", value=None):
     out = input
     for dim, (lo, hi) in enumerate(pairs):
         if (lo, hi) != (0, 0):
-            out = take_axis(out, padded_index(mode, input.shape[dim], lo, hi), dim)
+            index = padded_index(mode, input.shape[dim], lo, hi, array_module(input._data))
+            out = take_axis(out, index, dim)
     return input.clone() if out is input else out  # a new tensor even for zero padding

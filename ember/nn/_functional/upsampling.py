@@ -9,6 +9,10 @@ area) with fixed weights: a gather (``take_axis``) for nearest, a weighted gathe
 gradients of every order come for free. The source positions follow PyTorch's kernels exactly
 (``area_pixel_compute_source_index``), including the float32 arithmetic of the nearest modes
 and the special cases for same and double sizes.
+
+The taps (source indices and weights, one short vector per resized dim) are computed on the
+host, where NumPy's float32 arithmetic reproduces PyTorch's CPU kernels; ``take_axis`` and
+``axis_taps`` move them to the input's device once per call.
 """
 
 import math

@@ -70,13 +70,29 @@ class _Plain(Module):
 
 
 class ReLU(_Inplace):
-    """``max(x, 0)``."""
+    """``max(x, 0)``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+
+    Example::
+
+        >>> import ember
+        >>> ember.nn.ReLU()(ember.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
 
     _fn = staticmethod(F.relu)
 
 
 class ReLU6(Module):
-    """``min(max(x, 0), 6)``."""
+    """``min(max(x, 0), 6)``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     def __init__(self, inplace=False):
         super().__init__()
@@ -90,67 +106,122 @@ class ReLU6(Module):
 
 
 class SELU(_Inplace):
-    """Scaled ELU with the self-normalising constants."""
+    """Scaled ELU with the self-normalising constants.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.selu)
 
 
 class SiLU(_Inplace):
-    """``x * sigmoid(x)``."""
+    """``x * sigmoid(x)``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.silu)
 
 
 class Mish(_Inplace):
-    """``x * tanh(softplus(x))``."""
+    """``x * tanh(softplus(x))``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.mish)
 
 
 class Hardswish(_Inplace):
-    """``x * relu6(x + 3) / 6``."""
+    """``x * relu6(x + 3) / 6``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.hardswish)
 
 
 class Hardsigmoid(_Inplace):
-    """``relu6(x + 3) / 6``."""
+    """``relu6(x + 3) / 6``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.hardsigmoid)
 
 
 class Sigmoid(_Plain):
-    """``1 / (1 + exp(-x))``."""
+    """``1 / (1 + exp(-x))``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.sigmoid)
 
 
 class Tanh(_Plain):
-    """Hyperbolic tangent."""
+    """Hyperbolic tangent.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.tanh)
 
 
 class Softsign(_Plain):
-    """``x / (1 + |x|)``."""
+    """``x / (1 + |x|)``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.softsign)
 
 
 class Tanhshrink(_Plain):
-    """``x - tanh(x)``."""
+    """``x - tanh(x)``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.tanhshrink)
 
 
 class LogSigmoid(_Plain):
-    """``log(sigmoid(x))``."""
+    """``log(sigmoid(x))``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.logsigmoid)
 
 
 class LeakyReLU(Module):
-    """``x`` above 0, ``negative_slope * x`` below."""
+    """``x`` above 0, ``negative_slope * x`` below.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     def __init__(self, negative_slope=0.01, inplace=False):
         super().__init__()
@@ -166,7 +237,14 @@ class LeakyReLU(Module):
 
 
 class PReLU(Module):
-    """Leaky relu with a learned slope (one, or one per channel)."""
+    """Leaky relu with a learned slope (one, or one per channel).
+
+    ``num_parameters`` is 1 or the number of channels (dim 1 of the input).
+
+    Shape:
+        - Input: ``(*)``, channels at dim 1 when ``num_parameters > 1``.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         self.num_parameters = num_parameters
@@ -205,19 +283,34 @@ class _Alpha(Module):
 
 
 class ELU(_Alpha):
-    """``x`` above 0, ``alpha * (exp(x) - 1)`` below."""
+    """``x`` above 0, ``alpha * (exp(x) - 1)`` below.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.elu)
 
 
 class CELU(_Alpha):
-    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.celu)
 
 
 class GELU(Module):
-    """``x * Phi(x)`` (or its tanh approximation)."""
+    """``x * Phi(x)`` (or its tanh approximation).
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     def __init__(self, approximate="none"):
         super().__init__()
@@ -231,7 +324,12 @@ class GELU(Module):
 
 
 class Hardtanh(Module):
-    """Clamp to ``[min_val, max_val]``."""
+    """Clamp to ``[min_val, max_val]``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
         super().__init__()
@@ -250,7 +348,12 @@ class Hardtanh(Module):
 
 
 class Softplus(Module):
-    """``log(1 + exp(beta * x)) / beta``, linear above ``threshold``."""
+    """``log(1 + exp(beta * x)) / beta``, linear above ``threshold``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
@@ -265,7 +368,12 @@ class Softplus(Module):
 
 
 class Threshold(Module):
-    """``x`` where ``x > threshold``, else ``value``."""
+    """``x`` where ``x > threshold``, else ``value``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     def __init__(self, threshold, value, inplace=False):
         super().__init__()
@@ -282,7 +390,12 @@ class Threshold(Module):
 
 
 class GLU(Module):
-    """First half of ``dim`` times sigmoid of the second half."""
+    """First half of ``dim`` times sigmoid of the second half.
+
+    Shape:
+        - Input: ``(*, N, *)`` with ``N`` even at ``dim``.
+        - Output: ``(*, N / 2, *)``.
+    """
 
     def __init__(self, dim=-1):
         super().__init__()
@@ -315,25 +428,52 @@ class _SoftmaxBase(Module):
 
 
 class Softmax(_SoftmaxBase):
-    """``exp(x) / exp(x).sum(dim)``."""
+    """``exp(x) / exp(x).sum(dim)``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims; ``dim`` is normalised.
+        - Output: ``(*)``, the shape of the input.
+
+    Example::
+
+        >>> import ember
+        >>> ember.nn.Softmax(dim=1)(ember.zeros(2, 4))
+        tensor([[0.2500, 0.2500, 0.2500, 0.2500],
+                [0.2500, 0.2500, 0.2500, 0.2500]])
+    """
 
     _fn = staticmethod(F.softmax)
 
 
 class LogSoftmax(_SoftmaxBase):
-    """``log(softmax(x))``."""
+    """``log(softmax(x))``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims; ``dim`` is normalised.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.log_softmax)
 
 
 class Softmin(_SoftmaxBase):
-    """``softmax(-x)``."""
+    """``softmax(-x)``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims; ``dim`` is normalised.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     _fn = staticmethod(F.softmin)
 
 
 class Hardshrink(Module):
-    """``x`` where ``|x| > lambd``, else 0."""
+    """``x`` where ``|x| > lambd``, else 0.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     def __init__(self, lambd=0.5):
         super().__init__()
@@ -347,14 +487,24 @@ class Hardshrink(Module):
 
 
 class Softshrink(Hardshrink):
-    """Shrink towards 0 by ``lambd``."""
+    """Shrink towards 0 by ``lambd``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     def forward(self, input):
         return F.softshrink(input, self.lambd)
 
 
 class RReLU(Module):
-    """Randomised leaky relu (mean slope in eval)."""
+    """Randomised leaky relu (mean slope in eval).
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Output: ``(*)``, the shape of the input.
+    """
 
     def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
         super().__init__()
@@ -371,7 +521,26 @@ class RReLU(Module):
 
 
 class MultiheadAttention(Module):
-    """Multi-head attention: ``attn(Q W_q, K W_k, V W_v) W_o`` over ``num_heads`` heads."""
+    """Multi-head attention: ``attn(Q W_q, K W_k, V W_v) W_o`` over ``num_heads`` heads.
+
+    Shape:
+        - query: ``(L, E)`` unbatched, ``(L, N, E)``, or ``(N, L, E)`` with ``batch_first``;
+          key: ``(S, kdim)`` / ``(S, N, kdim)`` / ``(N, S, kdim)``; value likewise with ``vdim``.
+        - key_padding_mask: ``(S)`` or ``(N, S)``; attn_mask: ``(L, S)`` or
+          ``(N * num_heads, L, S)``.
+        - attn_output: the query's layout with ``E`` features; attn_weights: ``(N, L, S)``
+          averaged over heads, ``(N, num_heads, L, S)`` with ``average_attn_weights=False``
+          (no ``N`` when unbatched).
+
+    Example::
+
+        >>> import ember
+        >>> mha = ember.nn.MultiheadAttention(embed_dim=8, num_heads=2, batch_first=True)
+        >>> x = ember.randn(3, 5, 8)
+        >>> out, weights = mha(x, x, x)
+        >>> out.shape, weights.shape
+        (ember.Size([3, 5, 8]), ember.Size([3, 5, 5]))
+    """
 
     def __init__(
         self,

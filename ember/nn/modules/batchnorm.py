@@ -117,7 +117,12 @@ class _BatchNorm(_NormBase):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalization over a (N, C) or (N, C, L) input."""
+    """Batch normalization over a (N, C) or (N, C, L) input.
+
+    Shape:
+        - Input: ``(N, C)`` or ``(N, C, L)``, ``C = num_features``.
+        - Output: the shape of the input.
+    """
 
     def _check_input_dim(self, input):
         if input.dim() not in (2, 3):
@@ -125,7 +130,19 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalization over a (N, C, H, W) input."""
+    """Batch normalization over a (N, C, H, W) input.
+
+    Shape:
+        - Input: ``(N, C, H, W)``, ``C = num_features``.
+        - Output: ``(N, C, H, W)``.
+
+    Example::
+
+        >>> import ember
+        >>> bn = ember.nn.BatchNorm2d(3)
+        >>> bn(ember.randn(4, 3, 5, 5)).shape
+        ember.Size([4, 3, 5, 5])
+    """
 
     def _check_input_dim(self, input):
         if input.dim() != 4:
@@ -133,7 +150,12 @@ class BatchNorm2d(_BatchNorm):
 
 
 class BatchNorm3d(_BatchNorm):
-    """Batch normalization over a (N, C, D, H, W) input."""
+    """Batch normalization over a (N, C, D, H, W) input.
+
+    Shape:
+        - Input: ``(N, C, D, H, W)``, ``C = num_features``.
+        - Output: ``(N, C, D, H, W)``.
+    """
 
     def _check_input_dim(self, input):
         if input.dim() != 5:

@@ -7,7 +7,12 @@ __all__ = ["ChannelShuffle"]
 
 
 class ChannelShuffle(Module):
-    """Interleaves the channels of ``groups`` groups (ShuffleNet)."""
+    """Interleaves the channels of ``groups`` groups (ShuffleNet).
+
+    Shape:
+        - Input: ``(*, C, H, W)`` with ``C`` divisible by ``groups``.
+        - Output: ``(*, C, H, W)``.
+    """
 
     def __init__(self, groups):
         super().__init__()

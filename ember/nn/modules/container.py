@@ -19,7 +19,16 @@ def _abs_index(idx, n):
 
 
 class Sequential(Module):
-    """Modules called in order, each on the previous one's output."""
+    """Modules called in order, each on the previous one's output.
+
+    Example::
+
+        >>> import ember
+        >>> from ember import nn
+        >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        >>> model(ember.randn(3, 4)).shape
+        ember.Size([3, 2])
+    """
 
     def __init__(self, *args):
         super().__init__()

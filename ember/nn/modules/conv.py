@@ -141,21 +141,51 @@ class _Conv(_ConvNd):
 
 
 class Conv1d(_Conv):
-    """1-D convolution over (N, C_in, L) or (C_in, L) input."""
+    """1-D convolution over (N, C_in, L) or (C_in, L) input.
+
+    Shape:
+        - Input: ``(N, C_in, L_in)`` or ``(C_in, L_in)``.
+        - Output: ``(N, C_out, L_out)`` or ``(C_out, L_out)``, where along each spatial dim
+          ``out = floor((in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride + 1)``
+          (with ``padding="same"`` the output keeps the input's size).
+    """
 
     _nsp = 1
     _conv = staticmethod(conv1d)
 
 
 class Conv2d(_Conv):
-    """2-D convolution over (N, C_in, H, W) or (C_in, H, W) input."""
+    """2-D convolution over (N, C_in, H, W) or (C_in, H, W) input.
+
+    Shape:
+        - Input: ``(N, C_in, H_in, W_in)`` or ``(C_in, H_in, W_in)``.
+        - Output: ``(N, C_out, H_out, W_out)`` or ``(C_out, H_out, W_out)``, where along
+          each spatial dim
+          ``out = floor((in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride + 1)``
+          (with ``padding="same"`` the output keeps the input's size).
+
+    Example::
+
+        >>> import ember
+        >>> conv = ember.nn.Conv2d(3, 8, kernel_size=3, stride=2, padding=1)
+        >>> conv(ember.randn(2, 3, 32, 32)).shape
+        ember.Size([2, 8, 16, 16])
+    """
 
     _nsp = 2
     _conv = staticmethod(conv2d)
 
 
 class Conv3d(_Conv):
-    """3-D convolution over (N, C_in, D, H, W) or (C_in, D, H, W) input."""
+    """3-D convolution over (N, C_in, D, H, W) or (C_in, D, H, W) input.
+
+    Shape:
+        - Input: ``(N, C_in, D_in, H_in, W_in)`` or ``(C_in, D_in, H_in, W_in)``.
+        - Output: ``(N, C_out, D_out, H_out, W_out)`` or ``(C_out, D_out, H_out, W_out)``,
+          where along each spatial dim
+          ``out = floor((in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride + 1)``
+          (with ``padding="same"`` the output keeps the input's size).
+    """
 
     _nsp = 3
     _conv = staticmethod(conv3d)
@@ -223,21 +253,53 @@ class _ConvTranspose(_ConvNd):
 
 
 class ConvTranspose1d(_ConvTranspose):
-    """1-D transposed convolution over (N, C_in, L) or (C_in, L) input."""
+    """1-D transposed convolution over (N, C_in, L) or (C_in, L) input.
+
+    Shape:
+        - Input: ``(N, C_in, L_in)`` or ``(C_in, L_in)``.
+        - Output: ``(N, C_out, L_out)`` or ``(C_out, L_out)``, where along each spatial dim
+          ``out = (in - 1) * stride - 2 * padding + dilation * (kernel_size - 1)
+          + output_padding + 1``; ``forward(input, output_size)`` picks ``output_padding`` to
+          reach ``output_size``.
+    """
 
     _nsp = 1
     _conv_transpose = staticmethod(conv_transpose1d)
 
 
 class ConvTranspose2d(_ConvTranspose):
-    """2-D transposed convolution over (N, C_in, H, W) or (C_in, H, W) input."""
+    """2-D transposed convolution over (N, C_in, H, W) or (C_in, H, W) input.
+
+    Shape:
+        - Input: ``(N, C_in, H_in, W_in)`` or ``(C_in, H_in, W_in)``.
+        - Output: ``(N, C_out, H_out, W_out)`` or ``(C_out, H_out, W_out)``, where along
+          each spatial dim ``out = (in - 1) * stride - 2 * padding + dilation * (kernel_size - 1)
+          + output_padding + 1``; ``forward(input, output_size)`` picks ``output_padding`` to
+          reach ``output_size``.
+
+    Example::
+
+        >>> import ember
+        >>> up = ember.nn.ConvTranspose2d(8, 3, kernel_size=2, stride=2)
+        >>> up(ember.randn(2, 8, 16, 16)).shape
+        ember.Size([2, 3, 32, 32])
+    """
 
     _nsp = 2
     _conv_transpose = staticmethod(conv_transpose2d)
 
 
 class ConvTranspose3d(_ConvTranspose):
-    """3-D transposed convolution over (N, C_in, D, H, W) or (C_in, D, H, W) input."""
+    """3-D transposed convolution over (N, C_in, D, H, W) or (C_in, D, H, W) input.
+
+    Shape:
+        - Input: ``(N, C_in, D_in, H_in, W_in)`` or ``(C_in, D_in, H_in, W_in)``.
+        - Output: ``(N, C_out, D_out, H_out, W_out)`` or ``(C_out, D_out, H_out, W_out)``,
+          where along each spatial dim
+          ``out = (in - 1) * stride - 2 * padding + dilation * (kernel_size - 1)
+          + output_padding + 1``; ``forward(input, output_size)`` picks ``output_padding`` to
+          reach ``output_size``.
+    """
 
     _nsp = 3
     _conv_transpose = staticmethod(conv_transpose3d)

@@ -6,7 +6,18 @@ __all__ = ["Flatten", "Unflatten"]
 
 
 class Flatten(Module):
-    """Flatten dims ``start_dim..end_dim`` into one."""
+    """Flatten dims ``start_dim..end_dim`` into one.
+
+    Shape:
+        - Input: ``(*, S_start, ..., S_end, *)``.
+        - Output: ``(*, S_start * ... * S_end, *)``.
+
+    Example::
+
+        >>> import ember
+        >>> ember.nn.Flatten()(ember.zeros(32, 1, 5, 5)).shape
+        ember.Size([32, 25])
+    """
 
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
@@ -21,7 +32,15 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Expand dim ``dim`` into ``unflattened_size``."""
+    """Expand dim ``dim`` into ``unflattened_size``.
+
+    Shape:
+        - Input: ``(*, S_dim, *)`` with ``S_dim`` the product of ``unflattened_size``.
+        - Output: ``(*, U_1, ..., U_n, *)`` with ``(U_1, ..., U_n) = unflattened_size``.
+
+    Differences from PyTorch: a named ``dim`` (a string) raises TypeError; ember has no named
+    tensors.
+    """
 
     def __init__(self, dim, unflattened_size):
         super().__init__()

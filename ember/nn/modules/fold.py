@@ -7,7 +7,13 @@ __all__ = ["Fold", "Unfold"]
 
 
 class Fold(Module):
-    """Sums sliding blocks (N, C * prod(kernel_size), L) into an image (N, C, *output_size)."""
+    """Sums sliding blocks (N, C * prod(kernel_size), L) into an image (N, C, *output_size).
+
+    Shape:
+        - Input: ``(N, C * prod(kernel_size), L)`` or ``(C * prod(kernel_size), L)``, where ``L``
+          is the number of blocks that fit in ``output_size``.
+        - Output: ``(N, C, *output_size)`` or ``(C, *output_size)``.
+    """
 
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
         super().__init__()
@@ -30,7 +36,14 @@ class Fold(Module):
 
 
 class Unfold(Module):
-    """Extracts sliding blocks of an image (N, C, H, W) as columns (N, C * prod(kernel), L)."""
+    """Extracts sliding blocks of an image (N, C, H, W) as columns (N, C * prod(kernel), L).
+
+    Shape:
+        - Input: ``(N, C, H, W)``.
+        - Output: ``(N, C * prod(kernel_size), L)``, ``L`` the number of block positions:
+          the product over spatial dims of
+          ``floor((in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride + 1)``.
+    """
 
     def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
         super().__init__()

@@ -89,18 +89,33 @@ class _InstanceNorm(_NormBase):
 
 
 class InstanceNorm1d(_InstanceNorm):
-    """Instance normalization over a (N, C, L) or unbatched (C, L) input."""
+    """Instance normalization over a (N, C, L) or unbatched (C, L) input.
+
+    Shape:
+        - Input: ``(N, C, L)`` or ``(C, L)``.
+        - Output: the shape of the input.
+    """
 
     _no_batch_dim = 2
 
 
 class InstanceNorm2d(_InstanceNorm):
-    """Instance normalization over a (N, C, H, W) or unbatched (C, H, W) input."""
+    """Instance normalization over a (N, C, H, W) or unbatched (C, H, W) input.
+
+    Shape:
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: the shape of the input.
+    """
 
     _no_batch_dim = 3
 
 
 class InstanceNorm3d(_InstanceNorm):
-    """Instance normalization over a (N, C, D, H, W) or unbatched (C, D, H, W) input."""
+    """Instance normalization over a (N, C, D, H, W) or unbatched (C, D, H, W) input.
+
+    Shape:
+        - Input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        - Output: the shape of the input.
+    """
 
     _no_batch_dim = 4

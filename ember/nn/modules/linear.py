@@ -12,7 +12,12 @@ __all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]
 
 
 class Identity(Module):
-    """Returns its input; any constructor arguments are ignored."""
+    """Returns its input; any constructor arguments are ignored.
+
+    Shape:
+        - Input: ``(*)``, any shape.
+        - Output: ``(*)``, the input itself.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__()
@@ -22,7 +27,19 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """``y = x W^T + b`` with W of shape (out_features, in_features)."""
+    """``y = x W^T + b`` with W of shape (out_features, in_features).
+
+    Shape:
+        - Input: ``(*, H_in)`` with ``H_in = in_features``; ``*`` is any number of dims.
+        - Output: ``(*, H_out)`` with ``H_out = out_features``.
+
+    Example::
+
+        >>> import ember
+        >>> layer = ember.nn.Linear(20, 30)
+        >>> layer(ember.randn(128, 20)).shape
+        ember.Size([128, 30])
+    """
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
@@ -58,7 +75,13 @@ class NonDynamicallyQuantizableLinear(Linear):
 
 
 class Bilinear(Module):
-    """``y = x1^T A x2 + b`` with A of shape (out_features, in1_features, in2_features)."""
+    """``y = x1^T A x2 + b`` with A of shape (out_features, in1_features, in2_features).
+
+    Shape:
+        - Input1: ``(*, H_in1)``, ``H_in1 = in1_features``; Input2: ``(*, H_in2)``,
+          ``H_in2 = in2_features``, with the same leading dims.
+        - Output: ``(*, H_out)``, ``H_out = out_features``.
+    """
 
     def __init__(
         self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None
@@ -95,7 +118,12 @@ class Bilinear(Module):
 
 class LazyLinear(Linear):
     """A Linear whose ``in_features`` is inferred from the first input; it then becomes a
-    plain Linear, as in PyTorch."""
+    plain Linear, as in PyTorch.
+
+    Shape:
+        - Input: ``(*, H_in)``; ``H_in`` is read from the first input.
+        - Output: ``(*, H_out)`` with ``H_out = out_features``.
+    """
 
     cls_to_become = Linear
 

@@ -48,21 +48,46 @@ class _WeightedLoss(_Loss):
 
 
 class L1Loss(_Loss):
-    """Mean absolute error."""
+    """Mean absolute error.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Target: ``(*)``, the shape of the input.
+        - Output: a scalar; with ``reduction='none'``, ``(*)``.
+    """
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class MSELoss(_Loss):
-    """Mean squared error."""
+    """Mean squared error.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Target: ``(*)``, the shape of the input.
+        - Output: a scalar; with ``reduction='none'``, ``(*)``.
+
+    Example::
+
+        >>> import ember
+        >>> loss = ember.nn.MSELoss()
+        >>> loss(ember.tensor([1.0, 2.0]), ember.tensor([1.0, 4.0]))
+        tensor(2.)
+    """
 
     def forward(self, input, target):
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class SmoothL1Loss(_Loss):
-    """Squared error below ``beta``, absolute error above."""
+    """Squared error below ``beta``, absolute error above.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Target: ``(*)``, the shape of the input.
+        - Output: a scalar; with ``reduction='none'``, ``(*)``.
+    """
 
     def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
         super().__init__(size_average, reduce, reduction)
@@ -73,7 +98,13 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
-    """Squared error below ``delta``, scaled absolute error above."""
+    """Squared error below ``delta``, scaled absolute error above.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Target: ``(*)``, the shape of the input.
+        - Output: a scalar; with ``reduction='none'``, ``(*)``.
+    """
 
     def __init__(self, reduction="mean", delta=1.0):
         super().__init__(reduction=reduction)
@@ -84,7 +115,13 @@ class HuberLoss(_Loss):
 
 
 class NLLLoss(_WeightedLoss):
-    """Negative log likelihood of class indices given log-probabilities."""
+    """Negative log likelihood of class indices given log-probabilities.
+
+    Shape:
+        - Input: ``(N, C)``, ``(C)`` or ``(N, C, d_1, ..., d_K)`` log-probabilities.
+        - Target: ``(N)``, ``()`` or ``(N, d_1, ..., d_K)`` class indices in ``[0, C)``.
+        - Output: a scalar; with ``reduction='none'``, the target's shape.
+    """
 
     def __init__(
         self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"
@@ -103,7 +140,24 @@ class NLLLoss(_WeightedLoss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    """Cross-entropy of logits against class indices or probabilities."""
+    """Cross-entropy of logits against class indices or probabilities.
+
+    Shape:
+        - Input: ``(N, C)``, ``(C)`` or ``(N, C, d_1, ..., d_K)`` logits.
+        - Target: class indices of shape ``(N)``, ``()`` or ``(N, d_1, ..., d_K)``, or class
+          probabilities of the input's shape.
+        - Output: a scalar; with ``reduction='none'``, the input's shape without ``C``.
+
+    Example::
+
+        >>> import ember
+        >>> loss = ember.nn.CrossEntropyLoss()
+        >>> logits = ember.randn(4, 10, requires_grad=True)
+        >>> out = loss(logits, ember.tensor([1, 0, 9, 3]))
+        >>> out.shape
+        ember.Size([])
+        >>> out.backward()
+    """
 
     def __init__(
         self,
@@ -130,14 +184,26 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
-    """Binary cross-entropy of probabilities."""
+    """Binary cross-entropy of probabilities.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Target: ``(*)``, the shape of the input.
+        - Output: a scalar; with ``reduction='none'``, ``(*)``.
+    """
 
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy of logits, computed stably."""
+    """Binary cross-entropy of logits, computed stably.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Target: ``(*)``, the shape of the input.
+        - Output: a scalar; with ``reduction='none'``, ``(*)``.
+    """
 
     def __init__(
         self, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None
@@ -153,7 +219,16 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    """Kullback-Leibler divergence; ``reduction='batchmean'`` divides by the batch size."""
+    """Kullback-Leibler divergence; ``reduction='batchmean'`` divides by the batch size.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Target: ``(*)``, the shape of the input.
+        - Output: a scalar; with ``reduction='none'``, ``(*)``.
+
+    Differences from PyTorch: where the target is 0, the gradient with respect to the target is
+    finite (PyTorch's is NaN); values and the gradient with respect to the input agree.
+    """
 
     def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
         super().__init__(size_average, reduce, reduction)
@@ -170,7 +245,13 @@ class _MarginLoss(_Loss):
 
 
 class CosineEmbeddingLoss(_MarginLoss):
-    """``1 - cos`` for target 1, ``max(0, cos - margin)`` for target -1."""
+    """``1 - cos`` for target 1, ``max(0, cos - margin)`` for target -1.
+
+    Shape:
+        - Input1, Input2: ``(N, D)`` or ``(D)``.
+        - Target: ``(N)`` or ``()``, values 1 or -1.
+        - Output: a scalar; with ``reduction='none'``, ``(N)`` or ``()``.
+    """
 
     def forward(self, input1, input2, target):
         return F.cosine_embedding_loss(
@@ -179,7 +260,12 @@ class CosineEmbeddingLoss(_MarginLoss):
 
 
 class MarginRankingLoss(_MarginLoss):
-    """``max(0, -target * (x1 - x2) + margin)``."""
+    """``max(0, -target * (x1 - x2) + margin)``.
+
+    Shape:
+        - Input1, Input2, Target: ``(N)`` or ``()``.
+        - Output: a scalar; with ``reduction='none'``, ``(N)`` or ``()``.
+    """
 
     def forward(self, input1, input2, target):
         return F.margin_ranking_loss(
@@ -188,7 +274,13 @@ class MarginRankingLoss(_MarginLoss):
 
 
 class HingeEmbeddingLoss(_MarginLoss):
-    """``x`` for target 1, ``max(0, margin - x)`` for target -1."""
+    """``x`` for target 1, ``max(0, margin - x)`` for target -1.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Target: ``(*)``, the shape of the input.
+        - Output: a scalar; with ``reduction='none'``, ``(*)``.
+    """
 
     def __init__(self, margin=1.0, size_average=None, reduce=None, reduction="mean"):
         super().__init__(margin, size_average, reduce, reduction)
@@ -198,14 +290,26 @@ class HingeEmbeddingLoss(_MarginLoss):
 
 
 class SoftMarginLoss(_Loss):
-    """``log(1 + exp(-target * input))``."""
+    """``log(1 + exp(-target * input))``.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Target: ``(*)``, the shape of the input.
+        - Output: a scalar; with ``reduction='none'``, ``(*)``.
+    """
 
     def forward(self, input, target):
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
-    """Per-class logistic loss averaged over classes."""
+    """Per-class logistic loss averaged over classes.
+
+    Shape:
+        - Input: ``(N, C)`` or ``(C)``.
+        - Target: the input's shape, 0 or 1 per class.
+        - Output: a scalar; with ``reduction='none'``, ``(N)``.
+    """
 
     def forward(self, input, target):
         return F.multilabel_soft_margin_loss(
@@ -214,7 +318,12 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
 
 
 class TripletMarginLoss(_Loss):
-    """``max(d(a, p) - d(a, n) + margin, 0)``."""
+    """``max(d(a, p) - d(a, n) + margin, 0)``.
+
+    Shape:
+        - Anchor, Positive, Negative: ``(N, D)`` or ``(D)``.
+        - Output: a scalar; with ``reduction='none'``, ``(N)`` or ``()``.
+    """
 
     def __init__(
         self,
@@ -250,7 +359,12 @@ class TripletMarginLoss(_Loss):
 
 
 class TripletMarginWithDistanceLoss(_Loss):
-    """Triplet margin loss with a custom distance (PairwiseDistance by default)."""
+    """Triplet margin loss with a custom distance (PairwiseDistance by default).
+
+    Shape:
+        - Anchor, Positive, Negative: ``(N, *)``, any shape the distance function accepts.
+        - Output: a scalar; with ``reduction='none'``, ``(N)``.
+    """
 
     def __init__(self, *, distance_function=None, margin=1.0, swap=False, reduction="mean"):
         super().__init__(reduction=reduction)
@@ -278,7 +392,13 @@ class TripletMarginWithDistanceLoss(_Loss):
 
 
 class PoissonNLLLoss(_Loss):
-    """Negative log likelihood of a Poisson target."""
+    """Negative log likelihood of a Poisson target.
+
+    Shape:
+        - Input: ``(*)``, any number of dims.
+        - Target: ``(*)``, the shape of the input.
+        - Output: a scalar; with ``reduction='none'``, ``(*)``.
+    """
 
     def __init__(
         self, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction="mean"
@@ -300,7 +420,14 @@ class PoissonNLLLoss(_Loss):
 
 
 class GaussianNLLLoss(_Loss):
-    """Negative log likelihood of a Gaussian target with predicted variance."""
+    """Negative log likelihood of a Gaussian target with predicted variance.
+
+    Shape:
+        - Input: ``(N, *)`` or ``(*)``.
+        - Target: the input's shape.
+        - Var: the input's shape, or it with the last dim 1 or dropped (one variance shared).
+        - Output: a scalar; with ``reduction='none'``, the input's shape.
+    """
 
     def __init__(self, *, full=False, eps=1e-6, reduction="mean"):
         super().__init__(None, None, reduction)
@@ -314,7 +441,17 @@ class GaussianNLLLoss(_Loss):
 
 
 class CTCLoss(_Loss):
-    """Connectionist temporal classification loss."""
+    """Connectionist temporal classification loss.
+
+    Shape:
+        - Log_probs: ``(T, N, C)`` or ``(T, C)``, log-softmax over ``C`` (blank included).
+        - Targets: ``(N, S)`` padded, or ``(sum(target_lengths))`` concatenated.
+        - Input_lengths, Target_lengths: ``(N)`` or ``()``.
+        - Output: a scalar; with ``reduction='none'``, ``(N)``.
+
+    Differences from PyTorch: differentiable once; differentiating the gradient again raises
+    RuntimeError.
+    """
 
     def __init__(self, blank=0, reduction="mean", zero_infinity=False):
         super().__init__(reduction=reduction)
@@ -334,7 +471,13 @@ class CTCLoss(_Loss):
 
 
 class MultiMarginLoss(_WeightedLoss):
-    """Multi-class hinge loss."""
+    """Multi-class hinge loss.
+
+    Shape:
+        - Input: ``(N, C)`` or ``(C)``.
+        - Target: ``(N)`` or ``()`` class indices.
+        - Output: a scalar; with ``reduction='none'``, ``(N)``.
+    """
 
     def __init__(
         self, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"
@@ -362,7 +505,13 @@ class MultiMarginLoss(_WeightedLoss):
 
 
 class MultiLabelMarginLoss(_Loss):
-    """Multi-label hinge loss (targets listed until the first -1)."""
+    """Multi-label hinge loss (targets listed until the first -1).
+
+    Shape:
+        - Input: ``(C)`` or ``(N, C)``.
+        - Target: the input's shape, int64 class indices padded with -1.
+        - Output: a scalar; with ``reduction='none'``, ``(N)``.
+    """
 
     def forward(self, input, target):
         return multilabel_margin_loss(input, target, reduction=self.reduction)

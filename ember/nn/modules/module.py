@@ -5,9 +5,8 @@ import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
-import numpy as np
-
 from ember import _dtype
+from ember._backend import device_of, to_device
 from ember._device import as_device
 from ember._tensor import Tensor
 from ember.autograd.grad_mode import no_grad
@@ -39,8 +38,11 @@ def _addindent(s, num_spaces):
 
 
 def _copy_into(param, value):
-    """``param.copy_(value)`` under no_grad: broadcast and cast into ``param``'s memory."""
-    np.copyto(param._data, np.broadcast_to(value._data, param._data.shape), casting="unsafe")
+    """``param.copy_(value)`` under no_grad: ``value`` moved to ``param``'s device (a CPU
+    checkpoint into a CUDA module), then broadcast and cast into ``param``'s memory by the
+    destination array's own assignment."""
+    dst = param._data
+    dst[...] = to_device(value._data, device_of(dst))
     param._version.value += 1
 
 
@@ -421,7 +423,9 @@ class Module:
         return self
 
     def to(self, *args, **kwargs):
-        """Cast parameters and buffers: ``to(dtype)``, ``to(device)``, ``to(tensor)``."""
+        """Move and/or cast parameters and buffers in place: ``to(device)``, ``to(dtype)``,
+        ``to(device, dtype)``, ``to(tensor)``. Parameters keep their identity; gradients move
+        with them. Integer tensors keep their dtype."""
         dtype = kwargs.pop("dtype", None)
         device = kwargs.pop("device", None)
         kwargs.pop("non_blocking", None)
@@ -431,13 +435,15 @@ class Module:
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
+                device = a.device
             elif isinstance(a, _dtype.dtype):
                 dtype = a
             elif isinstance(a, bool):
                 pass  # non_blocking
             elif a is not None:
                 device = a
-        as_device(device)
+        if device is not None:
+            device = as_device(device)
         if dtype is not None:
             dtype = _dtype.as_dtype(dtype)
             if not (dtype.is_floating_point or dtype.is_complex):
@@ -447,7 +453,8 @@ class Module:
                 )
 
         def convert(t):
-            return t.to(dtype) if dtype is not None and t.is_floating_point() else t
+            cast = dtype if dtype is not None and t.is_floating_point() else None
+            return t.to(device, cast)
 
         return self._apply(convert)
 
@@ -475,15 +482,18 @@ class Module:
         return self._apply(lambda t: t.type(dst_type))
 
     def cpu(self):
-        """Parameters are already on the CPU; returns self."""
-        return self
+        """Move parameters and buffers to the CPU in place; returns self."""
+        return self._apply(lambda t: t.cpu())
 
     def cuda(self, device=None):
-        """Move to a CUDA device (raises while ember has no CUDA backend)."""
-        return self.to(device if device is not None else "cuda")
+        """Move parameters and buffers to a CUDA device (the current one by default)."""
+        return self._apply(lambda t: t.cuda(device))
 
     def share_memory(self):
-        """No-op: ember's worker processes receive copies; returns self."""
+        """No-op: ember's worker processes receive copies; returns self.
+
+        Differences from PyTorch: parameters are not moved to shared memory.
+        """
         return self
 
     def extra_repr(self):
@@ -749,28 +759,60 @@ class Module:
         return HookHandle.add(self._backward_hooks, hook, prepend)
 
     def register_backward_hook(self, hook):
-        """Deprecated in PyTorch; ember treats it as ``register_full_backward_hook``."""
+        """Deprecated in PyTorch; ember treats it as ``register_full_backward_hook``.
+
+        Differences from PyTorch: the hook is a full backward hook (module inputs and outputs),
+        not PyTorch's legacy hook on the last op's grad_fn.
+        """
         return self.register_full_backward_hook(hook)
 
     def _call_impl(self, *args, **kwargs):
-        if not (
-            self._forward_pre_hooks
-            or self._forward_hooks
-            or self._backward_hooks
-            or self._backward_pre_hooks
-        ):
-            return self.forward(*args, **kwargs)
-        # Shared with _run_forward, so that the always-called hooks see how far the call got.
-        call = _CallState(args, kwargs)
+        # A try block costs nothing on Python 3.11 until something is raised.
         try:
-            self._run_pre_hooks(call)
-            if self._backward_hooks or self._backward_pre_hooks:
-                return backward_hook_call(
-                    self, call.args, call.kwargs, lambda a, k: self._run_forward(call, a, k)
+            if not (
+                self._forward_pre_hooks
+                or self._forward_hooks
+                or self._backward_hooks
+                or self._backward_pre_hooks
+            ):
+                return self.forward(*args, **kwargs)
+            # Shared with _run_forward, so that the always-called hooks see how far it got.
+            call = _CallState(args, kwargs)
+            try:
+                self._run_pre_hooks(call)
+                if self._backward_hooks or self._backward_pre_hooks:
+                    return backward_hook_call(
+                        self, call.args, call.kwargs, lambda a, k: self._run_forward(call, a, k)
+                    )
+                return self._run_forward(call, call.args, call.kwargs)
+            except Exception:
+                self._run_always_called_hooks(call)
+                raise
+        except Exception as e:
+            # Note [module path in errors]: the innermost module that the error escapes adds
+            # one note naming itself and its input shapes; every module above rewrites that
+            # note with the path from itself, so the outermost call leaves the full path
+            # (``model.layer2.0.conv1``). The exception's type and message stay untouched.
+            d = e.__dict__
+            if "_ember_module" not in d:
+                shapes = [list(a.shape) for a in (*args, *kwargs.values()) if isinstance(a, Tensor)]
+                d["_ember_module"] = self
+                d["_ember_shapes"] = ", ".join(str(s) for s in shapes) or "none"
+                d["_ember_note"] = len(getattr(e, "__notes__", ()))
+                e.add_note("")
+                path = ""
+            elif d["_ember_module"] is not None:
+                inner = d["_ember_module"]
+                path = next((n for n, m in self.named_modules() if m is inner), None)
+                if path is None:  # called from a module that does not own it: stop here
+                    d["_ember_module"] = None
+            if d["_ember_module"] is not None:
+                e.__notes__[d["_ember_note"]] = (
+                    f"The error was raised in model{'.' if path else ''}{path} "
+                    f"({type(d['_ember_module']).__name__}) with input shapes "
+                    f"{d['_ember_shapes']}, where model is the outermost module called "
+                    f"({type(self).__name__})."
                 )
-            return self._run_forward(call, call.args, call.kwargs)
-        except Exception:
-            self._run_always_called_hooks(call)
             raise
 
     def _run_pre_hooks(self, call):

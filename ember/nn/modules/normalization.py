@@ -17,7 +17,19 @@ def _as_shape(normalized_shape):
 
 class LayerNorm(Module):
     """Layer normalization over the trailing ``normalized_shape`` dims, with an elementwise
-    affine map (weight ones, bias zeros)."""
+    affine map (weight ones, bias zeros).
+
+    Shape:
+        - Input: ``(N, *)`` ending in ``normalized_shape``.
+        - Output: the shape of the input.
+
+    Example::
+
+        >>> import ember
+        >>> ln = ember.nn.LayerNorm(10)
+        >>> ln(ember.randn(4, 7, 10)).shape
+        ember.Size([4, 7, 10])
+    """
 
     def __init__(
         self,
@@ -63,7 +75,12 @@ class LayerNorm(Module):
 
 class GroupNorm(Module):
     """Group normalization: channels in ``num_groups`` groups, each standardised, then a
-    per-channel affine map."""
+    per-channel affine map.
+
+    Shape:
+        - Input: ``(N, C, *)`` with ``C = num_channels``, divisible by ``num_groups``.
+        - Output: the shape of the input.
+    """
 
     def __init__(
         self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True
@@ -106,7 +123,12 @@ class GroupNorm(Module):
 
 
 class RMSNorm(Module):
-    """Root-mean-square normalization over the trailing ``normalized_shape`` dims."""
+    """Root-mean-square normalization over the trailing ``normalized_shape`` dims.
+
+    Shape:
+        - Input: ``(N, *)`` ending in ``normalized_shape``.
+        - Output: the shape of the input.
+    """
 
     def __init__(
         self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None
@@ -136,7 +158,12 @@ class RMSNorm(Module):
 
 
 class LocalResponseNorm(Module):
-    """Local response normalization across channels (AlexNet)."""
+    """Local response normalization across channels (AlexNet).
+
+    Shape:
+        - Input: ``(N, C, *)``.
+        - Output: the shape of the input.
+    """
 
     def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
         super().__init__()

@@ -7,7 +7,12 @@ __all__ = ["PixelShuffle", "PixelUnshuffle"]
 
 
 class PixelShuffle(Module):
-    """(*, C * r^2, H, W) -> (*, C, H * r, W * r), r = ``upscale_factor``."""
+    """(*, C * r^2, H, W) -> (*, C, H * r, W * r), r = ``upscale_factor``.
+
+    Shape:
+        - Input: ``(*, C * r^2, H, W)``.
+        - Output: ``(*, C, H * r, W * r)``.
+    """
 
     def __init__(self, upscale_factor):
         super().__init__()
@@ -21,7 +26,12 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
-    """(*, C, H * r, W * r) -> (*, C * r^2, H, W), r = ``downscale_factor``."""
+    """(*, C, H * r, W * r) -> (*, C * r^2, H, W), r = ``downscale_factor``.
+
+    Shape:
+        - Input: ``(*, C, H * r, W * r)``.
+        - Output: ``(*, C * r^2, H, W)``.
+    """
 
     def __init__(self, downscale_factor):
         super().__init__()

@@ -57,19 +57,47 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
-    """1-D max pooling over (N, C, L) or (C, L) input."""
+    """1-D max pooling over (N, C, L) or (C, L) input.
+
+    Shape:
+        - Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        - Output: ``(N, C, L_out)`` or ``(C, L_out)``, where along each spatial dim
+          ``out = floor((in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride + 1)``
+          (``ceil`` with ``ceil_mode=True``); indices, if returned, have the output's shape.
+    """
 
     _pool = staticmethod(_pool.max_pool1d)
 
 
 class MaxPool2d(_MaxPoolNd):
-    """2-D max pooling over (N, C, H, W) or (C, H, W) input."""
+    """2-D max pooling over (N, C, H, W) or (C, H, W) input.
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        - Output: ``(N, C, H_out, W_out)`` or ``(C, H_out, W_out)``, where along each spatial dim
+          ``out = floor((in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride + 1)``
+          (``ceil`` with ``ceil_mode=True``); indices, if returned, have the output's shape.
+
+    Example::
+
+        >>> import ember
+        >>> ember.nn.MaxPool2d(2)(ember.randn(1, 3, 8, 8)).shape
+        ember.Size([1, 3, 4, 4])
+    """
 
     _pool = staticmethod(_pool.max_pool2d)
 
 
 class MaxPool3d(_MaxPoolNd):
-    """3-D max pooling over (N, C, D, H, W) or (C, D, H, W) input."""
+    """3-D max pooling over (N, C, D, H, W) or (C, D, H, W) input.
+
+    Shape:
+        - Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        - Output: ``(N, C, D_out, H_out, W_out)`` or ``(C, D_out, H_out, W_out)``, where along
+          each spatial dim
+          ``out = floor((in + 2 * padding - dilation * (kernel_size - 1) - 1) / stride + 1)``
+          (``ceil`` with ``ceil_mode=True``); indices, if returned, have the output's shape.
+    """
 
     _pool = staticmethod(_pool.max_pool3d)
 
@@ -94,21 +122,52 @@ class _MaxUnpoolNd(Module):
 
 
 class MaxUnpool1d(_MaxUnpoolNd):
-    """The partial inverse of MaxPool1d (non-maximal positions are zero)."""
+    """The partial inverse of MaxPool1d (non-maximal positions are zero).
+
+    Shape:
+        - Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        - Output: ``(N, C, L_out)`` or ``(C, L_out)``, where along each spatial dim
+          ``out = (in - 1) * stride - 2 * padding + kernel_size``, or ``output_size``; ``indices``
+          has the input's shape.
+
+    Differences from PyTorch: with several indices outside the output, the error names the first
+    in memory order (PyTorch's multi-threaded check may name another).
+    """
 
     _nsp = 1
     _unpool = staticmethod(_pool.max_unpool1d)
 
 
 class MaxUnpool2d(_MaxUnpoolNd):
-    """The partial inverse of MaxPool2d (non-maximal positions are zero)."""
+    """The partial inverse of MaxPool2d (non-maximal positions are zero).
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        - Output: ``(N, C, H_out, W_out)`` or ``(C, H_out, W_out)``, where along each spatial dim
+          ``out = (in - 1) * stride - 2 * padding + kernel_size``, or ``output_size``; ``indices``
+          has the input's shape.
+
+    Differences from PyTorch: with several indices outside the output, the error names the first
+    in memory order (PyTorch's multi-threaded check may name another).
+    """
 
     _nsp = 2
     _unpool = staticmethod(_pool.max_unpool2d)
 
 
 class MaxUnpool3d(_MaxUnpoolNd):
-    """The partial inverse of MaxPool3d (non-maximal positions are zero)."""
+    """The partial inverse of MaxPool3d (non-maximal positions are zero).
+
+    Shape:
+        - Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        - Output: ``(N, C, D_out, H_out, W_out)`` or ``(C, D_out, H_out, W_out)``, where along
+          each spatial dim
+          ``out = (in - 1) * stride - 2 * padding + kernel_size``, or ``output_size``; ``indices``
+          has the input's shape.
+
+    Differences from PyTorch: with several indices outside the output, the error names the first
+    in memory order (PyTorch's multi-threaded check may name another).
+    """
 
     _nsp = 3
     _unpool = staticmethod(_pool.max_unpool3d)
@@ -120,7 +179,14 @@ class _AvgPoolNd(Module):
 
 
 class AvgPool1d(_AvgPoolNd):
-    """1-D average pooling over (N, C, L) or (C, L) input."""
+    """1-D average pooling over (N, C, L) or (C, L) input.
+
+    Shape:
+        - Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        - Output: ``(N, C, L_out)`` or ``(C, L_out)``, where along each spatial dim
+          ``out = floor((in + 2 * padding - kernel_size) / stride + 1)`` (``ceil`` with
+          ``ceil_mode=True``).
+    """
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True):  # fmt: skip
@@ -160,13 +226,28 @@ class _AvgPoolNdOverride(_AvgPoolNd):
 
 
 class AvgPool2d(_AvgPoolNdOverride):
-    """2-D average pooling over (N, C, H, W) or (C, H, W) input."""
+    """2-D average pooling over (N, C, H, W) or (C, H, W) input.
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        - Output: ``(N, C, H_out, W_out)`` or ``(C, H_out, W_out)``, where along each spatial dim
+          ``out = floor((in + 2 * padding - kernel_size) / stride + 1)`` (``ceil`` with
+          ``ceil_mode=True``).
+    """
 
     _pool = staticmethod(_pool.avg_pool2d)
 
 
 class AvgPool3d(_AvgPoolNdOverride):
-    """3-D average pooling over (N, C, D, H, W) or (C, D, H, W) input."""
+    """3-D average pooling over (N, C, D, H, W) or (C, D, H, W) input.
+
+    Shape:
+        - Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        - Output: ``(N, C, D_out, H_out, W_out)`` or ``(C, D_out, H_out, W_out)``, where along
+          each spatial dim
+          ``out = floor((in + 2 * padding - kernel_size) / stride + 1)`` (``ceil`` with
+          ``ceil_mode=True``).
+    """
 
     _pool = staticmethod(_pool.avg_pool3d)
 
@@ -194,19 +275,38 @@ class _LPPoolNd(Module):
 
 
 class LPPool1d(_LPPoolNd):
-    """1-D power-average pooling: ``(sum x^p)^(1/p)`` over each window."""
+    """1-D power-average pooling: ``(sum x^p)^(1/p)`` over each window.
+
+    Shape:
+        - Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        - Output: ``(N, C, L_out)`` or ``(C, L_out)``, where along each spatial dim
+          ``out = floor((in - kernel_size) / stride + 1)`` (``ceil`` with ``ceil_mode=True``).
+    """
 
     _pool = staticmethod(_lp.lp_pool1d)
 
 
 class LPPool2d(_LPPoolNd):
-    """2-D power-average pooling: ``(sum x^p)^(1/p)`` over each window."""
+    """2-D power-average pooling: ``(sum x^p)^(1/p)`` over each window.
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        - Output: ``(N, C, H_out, W_out)`` or ``(C, H_out, W_out)``, where along each spatial dim
+          ``out = floor((in - kernel_size) / stride + 1)`` (``ceil`` with ``ceil_mode=True``).
+    """
 
     _pool = staticmethod(_lp.lp_pool2d)
 
 
 class LPPool3d(_LPPoolNd):
-    """3-D power-average pooling: ``(sum x^p)^(1/p)`` over each window."""
+    """3-D power-average pooling: ``(sum x^p)^(1/p)`` over each window.
+
+    Shape:
+        - Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        - Output: ``(N, C, D_out, H_out, W_out)`` or ``(C, D_out, H_out, W_out)``, where along
+          each spatial dim
+          ``out = floor((in - kernel_size) / stride + 1)`` (``ceil`` with ``ceil_mode=True``).
+    """
 
     _pool = staticmethod(_lp.lp_pool3d)
 
@@ -227,19 +327,37 @@ class _AdaptiveMaxPoolNd(Module):
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
-    """Max pooling to a fixed output length."""
+    """Max pooling to a fixed output length.
+
+    Shape:
+        - Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        - Output: ``(N, C, L_out)`` or ``(C, L_out)``, where along each spatial dim
+          ``out`` is ``output_size``.
+    """
 
     _pool = staticmethod(_pool.adaptive_max_pool1d)
 
 
 class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
-    """Max pooling to a fixed (H, W) output size (None keeps that dim)."""
+    """Max pooling to a fixed (H, W) output size (None keeps that dim).
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        - Output: ``(N, C, H_out, W_out)`` or ``(C, H_out, W_out)``, where along each spatial dim
+          ``out`` is ``output_size``.
+    """
 
     _pool = staticmethod(_pool.adaptive_max_pool2d)
 
 
 class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
-    """Max pooling to a fixed (D, H, W) output size (None keeps that dim)."""
+    """Max pooling to a fixed (D, H, W) output size (None keeps that dim).
+
+    Shape:
+        - Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        - Output: ``(N, C, D_out, H_out, W_out)`` or ``(C, D_out, H_out, W_out)``, where along
+          each spatial dim ``out`` is ``output_size``.
+    """
 
     _pool = staticmethod(_pool.adaptive_max_pool3d)
 
@@ -259,18 +377,42 @@ class _AdaptiveAvgPoolNd(Module):
 
 
 class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
-    """Average pooling to a fixed output length."""
+    """Average pooling to a fixed output length.
+
+    Shape:
+        - Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        - Output: ``(N, C, L_out)`` or ``(C, L_out)``, where along each spatial dim
+          ``out`` is ``output_size``.
+    """
 
     _pool = staticmethod(_pool.adaptive_avg_pool1d)
 
 
 class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
-    """Average pooling to a fixed (H, W) output size (None keeps that dim)."""
+    """Average pooling to a fixed (H, W) output size (None keeps that dim).
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        - Output: ``(N, C, H_out, W_out)`` or ``(C, H_out, W_out)``, where along each spatial dim
+          ``out`` is ``output_size``.
+
+    Example::
+
+        >>> import ember
+        >>> ember.nn.AdaptiveAvgPool2d((1, 1))(ember.randn(2, 16, 7, 5)).shape
+        ember.Size([2, 16, 1, 1])
+    """
 
     _pool = staticmethod(_pool.adaptive_avg_pool2d)
 
 
 class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
-    """Average pooling to a fixed (D, H, W) output size (None keeps that dim)."""
+    """Average pooling to a fixed (D, H, W) output size (None keeps that dim).
+
+    Shape:
+        - Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        - Output: ``(N, C, D_out, H_out, W_out)`` or ``(C, D_out, H_out, W_out)``, where along
+          each spatial dim ``out`` is ``output_size``.
+    """
 
     _pool = staticmethod(_pool.adaptive_avg_pool3d)

@@ -131,6 +131,7 @@ class RNNBase(Module):
 
     @property
     def all_weights(self):
+        """The parameters as a list per layer and direction, in ``_flat_weights`` order."""
         return [
             [getattr(self, n) for n in self._flat_weights_names if n.split("_l")[1] == key]
             for key in self._layer_keys()
@@ -266,8 +267,9 @@ class RNNBase(Module):
         h_shape = (self.num_layers * directions, batch, real_hidden)
         c_shape = (self.num_layers * directions, batch, self.hidden_size)
         if hx is None:
-            h0 = ops.zeros(h_shape, dtype=x.dtype)
-            c0 = ops.zeros(c_shape, dtype=x.dtype) if lstm else None
+            # The initial state lives where the input does, in its dtype.
+            h0 = ops.zeros(h_shape, dtype=x.dtype, device=x.device)
+            c0 = ops.zeros(c_shape, dtype=x.dtype, device=x.device) if lstm else None
         else:
             h0, c0 = hx if lstm else (hx, None)
             if unbatched:
@@ -336,7 +338,17 @@ def _join_states(states, lstm):
 
 
 class RNN(RNNBase):
-    """Elman RNN: ``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`` (or relu)."""
+    """Elman RNN: ``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`` (or relu).
+
+    Shape:
+        - ``D`` = 2 if ``bidirectional`` else 1; ``H_out`` = ``hidden_size``.
+        - Input: ``(L, H_in)`` unbatched, ``(L, N, H_in)``, or ``(N, L, H_in)`` with
+          ``batch_first=True``; or a ``PackedSequence``.
+        - h_0: ``(D * num_layers, H_out)`` or ``(D * num_layers, N, H_out)``; zeros when omitted.
+        - Output: ``(L, D * H_out)``, ``(L, N, D * H_out)`` or ``(N, L, D * H_out)``, the last
+          layer's hidden state at every step (a ``PackedSequence`` for a packed input).
+        - h_n: the shape of h_0, every layer's final hidden state.
+    """
 
     def __init__(
         self,
@@ -377,7 +389,27 @@ class RNN(RNNBase):
 
 
 class LSTM(RNNBase):
-    """Long short-term memory, with optional projections (``proj_size``)."""
+    """Long short-term memory, with optional projections (``proj_size``).
+
+    Shape:
+        - ``D`` = 2 if ``bidirectional`` else 1; ``H_out`` = ``proj_size`` if positive, else
+          ``hidden_size``.
+        - Input: ``(L, H_in)`` unbatched, ``(L, N, H_in)``, or ``(N, L, H_in)`` with
+          ``batch_first=True``; or a ``PackedSequence``.
+        - (h_0, c_0): ``(D * num_layers, N, H_out)`` and ``(D * num_layers, N, hidden_size)``
+          (without ``N`` when unbatched); zeros when omitted.
+        - Output: ``(L, D * H_out)``, ``(L, N, D * H_out)`` or ``(N, L, D * H_out)``, the last
+          layer's hidden state at every step (a ``PackedSequence`` for a packed input).
+        - (h_n, c_n): the shapes of (h_0, c_0), every layer's final states.
+
+    Example::
+
+        >>> import ember
+        >>> lstm = ember.nn.LSTM(input_size=10, hidden_size=20, num_layers=2, batch_first=True)
+        >>> out, (h, c) = lstm(ember.randn(3, 5, 10))
+        >>> out.shape, h.shape, c.shape
+        (ember.Size([3, 5, 20]), ember.Size([2, 3, 20]), ember.Size([2, 3, 20]))
+    """
 
     def __init__(
         self,
@@ -408,7 +440,17 @@ class LSTM(RNNBase):
 
 
 class GRU(RNNBase):
-    """Gated recurrent unit."""
+    """Gated recurrent unit.
+
+    Shape:
+        - ``D`` = 2 if ``bidirectional`` else 1; ``H_out`` = ``hidden_size``.
+        - Input: ``(L, H_in)`` unbatched, ``(L, N, H_in)``, or ``(N, L, H_in)`` with
+          ``batch_first=True``; or a ``PackedSequence``.
+        - h_0: ``(D * num_layers, H_out)`` or ``(D * num_layers, N, H_out)``; zeros when omitted.
+        - Output: ``(L, D * H_out)``, ``(L, N, D * H_out)`` or ``(N, L, D * H_out)``, the last
+          layer's hidden state at every step (a ``PackedSequence`` for a packed input).
+        - h_n: the shape of h_0, every layer's final hidden state.
+    """
 
     def __init__(
         self,
@@ -457,6 +499,7 @@ class RNNCellBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Every weight and bias uniform in (-1/sqrt(H), 1/sqrt(H)), as PyTorch."""
         bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -bound, bound)
@@ -486,12 +529,20 @@ class RNNCellBase(Module):
 
     def _state(self, hx, input, unbatched):
         if hx is None:
-            return ops.zeros((input.shape[0], self.hidden_size), dtype=input.dtype)
+            return ops.zeros(
+                (input.shape[0], self.hidden_size), dtype=input.dtype, device=input.device
+            )
         return hx.unsqueeze(0) if unbatched else hx
 
 
 class RNNCell(RNNCellBase):
-    """``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`` for one step (or relu)."""
+    """``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`` for one step (or relu).
+
+    Shape:
+        - Input: ``(N, H_in)`` or ``(H_in)``.
+        - hx: ``(N, H_out)`` or ``(H_out)``; zeros when omitted.
+        - Output: h', ``(N, H_out)`` or ``(H_out)``.
+    """
 
     def __init__(
         self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None
@@ -510,7 +561,13 @@ class RNNCell(RNNCellBase):
 
 
 class LSTMCell(RNNCellBase):
-    """One LSTM step: returns (h', c')."""
+    """One LSTM step: returns (h', c').
+
+    Shape:
+        - Input: ``(N, H_in)`` or ``(H_in)``.
+        - hx: a pair (h, c), each ``(N, H_out)`` or ``(H_out)``; zeros when omitted.
+        - Output: (h', c'), each ``(N, H_out)`` or ``(H_out)``.
+    """
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, 4, device, dtype)
@@ -518,7 +575,9 @@ class LSTMCell(RNNCellBase):
     def forward(self, input, hx=None):
         input, unbatched = self._prepare(input, hx[0] if hx is not None else None, "LSTMCell")
         if hx is None:
-            zeros = ops.zeros((input.shape[0], self.hidden_size), dtype=input.dtype)
+            zeros = ops.zeros(
+                (input.shape[0], self.hidden_size), dtype=input.dtype, device=input.device
+            )
             hx = (zeros, zeros)
         elif unbatched:
             hx = (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
@@ -528,7 +587,13 @@ class LSTMCell(RNNCellBase):
 
 
 class GRUCell(RNNCellBase):
-    """One GRU step."""
+    """One GRU step.
+
+    Shape:
+        - Input: ``(N, H_in)`` or ``(H_in)``.
+        - hx: ``(N, H_out)`` or ``(H_out)``; zeros when omitted.
+        - Output: h', ``(N, H_out)`` or ``(H_out)``.
+    """
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, 3, device, dtype)

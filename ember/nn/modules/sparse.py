@@ -47,7 +47,22 @@ class _EmbeddingBase(Module):
 
 
 class Embedding(_EmbeddingBase):
-    """A lookup table of ``num_embeddings`` vectors of size ``embedding_dim``."""
+    """A lookup table of ``num_embeddings`` vectors of size ``embedding_dim``.
+
+    Shape:
+        - Input: ``(*)`` integer indices in ``[0, num_embeddings)``.
+        - Output: ``(*, embedding_dim)``.
+
+    Differences from PyTorch: ``sparse=True`` raises NotImplementedError at forward (ember has no
+    sparse tensors; the weight gradient is always dense).
+
+    Example::
+
+        >>> import ember
+        >>> emb = ember.nn.Embedding(10, 3)
+        >>> emb(ember.tensor([[1, 2, 4], [4, 3, 9]])).shape
+        ember.Size([2, 3, 3])
+    """
 
     def __init__(
         self,
@@ -127,7 +142,18 @@ class Embedding(_EmbeddingBase):
 
 
 class EmbeddingBag(_EmbeddingBase):
-    """Sums, means or maxima of bags of embeddings, without materialising each lookup."""
+    """Sums, means or maxima of bags of embeddings, without materialising each lookup.
+
+    Shape:
+        - Input: ``(B, N)``, ``B`` bags of ``N`` indices (``offsets`` None), or ``(N)`` indices
+          with ``offsets`` ``(B)`` (``(B + 1)`` with ``include_last_offset``) giving where each
+          bag starts.
+        - per_sample_weights: the input's shape (``mode='sum'`` only).
+        - Output: ``(B, embedding_dim)``.
+
+    Differences from PyTorch: ember has no sparse tensors; with ``sparse=True`` the weight
+    gradient is dense.
+    """
 
     def __init__(
         self,

@@ -64,7 +64,15 @@ def _square_subsequent_mask(sz, dtype=None):
 
 
 class TransformerEncoderLayer(_Sublayers):
-    """Self-attention then a feed-forward block, each with residual and LayerNorm."""
+    """Self-attention then a feed-forward block, each with residual and LayerNorm.
+
+    Shape:
+        - src: ``(S, E)`` unbatched, ``(S, N, E)``, or ``(N, S, E)`` with ``batch_first=True``
+          (``E = d_model``).
+        - src_mask: ``(S, S)`` or ``(N * nhead, S, S)``; src_key_padding_mask: ``(N, S)`` or
+          ``(S)``.
+        - Output: the shape of src.
+    """
 
     _ff_dropout = "dropout2"
 
@@ -115,7 +123,15 @@ class TransformerEncoderLayer(_Sublayers):
 
 
 class TransformerDecoderLayer(_Sublayers):
-    """Self-attention, cross-attention over ``memory``, then feed-forward."""
+    """Self-attention, cross-attention over ``memory``, then feed-forward.
+
+    Shape:
+        - tgt: ``(T, E)``, ``(T, N, E)`` or ``(N, T, E)`` with ``batch_first=True``; memory:
+          ``(S, E)``, ``(S, N, E)`` or ``(N, S, E)``.
+        - tgt_mask: ``(T, T)``; memory_mask: ``(T, S)``; key padding masks ``(N, T)`` and
+          ``(N, S)``.
+        - Output: the shape of tgt.
+    """
 
     _ff_dropout = "dropout3"
 
@@ -198,7 +214,12 @@ class TransformerDecoderLayer(_Sublayers):
 
 
 class TransformerEncoder(Module):
-    """A stack of ``num_layers`` copies of ``encoder_layer``, then an optional norm."""
+    """A stack of ``num_layers`` copies of ``encoder_layer``, then an optional norm.
+
+    Shape:
+        - src, mask, src_key_padding_mask: as for ``TransformerEncoderLayer``.
+        - Output: the shape of src.
+    """
 
     def __init__(
         self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True
@@ -221,7 +242,12 @@ class TransformerEncoder(Module):
 
 
 class TransformerDecoder(Module):
-    """A stack of ``num_layers`` copies of ``decoder_layer``, then an optional norm."""
+    """A stack of ``num_layers`` copies of ``decoder_layer``, then an optional norm.
+
+    Shape:
+        - tgt, memory and the masks: as for ``TransformerDecoderLayer``.
+        - Output: the shape of tgt.
+    """
 
     def __init__(self, decoder_layer, num_layers, norm=None):
         super().__init__()
@@ -256,7 +282,23 @@ class TransformerDecoder(Module):
 
 
 class Transformer(Module):
-    """The encoder-decoder Transformer of "Attention Is All You Need"."""
+    """The encoder-decoder Transformer of "Attention Is All You Need".
+
+    Shape:
+        - src: ``(S, E)``, ``(S, N, E)`` or ``(N, S, E)`` with ``batch_first=True``; tgt:
+          ``(T, E)``, ``(T, N, E)`` or ``(N, T, E)`` (``E = d_model``).
+        - src_mask ``(S, S)``, tgt_mask ``(T, T)``, memory_mask ``(T, S)``; key padding masks
+          ``(N, S)``, ``(N, T)`` and ``(N, S)``.
+        - Output: the shape of tgt.
+
+    Example::
+
+        >>> import ember
+        >>> model = ember.nn.Transformer(d_model=16, nhead=4, num_encoder_layers=1,
+        ...                              num_decoder_layers=1, dim_feedforward=32, batch_first=True)
+        >>> model(ember.randn(2, 7, 16), ember.randn(2, 5, 16)).shape
+        ember.Size([2, 5, 16])
+    """
 
     def __init__(
         self,

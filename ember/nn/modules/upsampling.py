@@ -7,7 +7,22 @@ __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
 
 
 class Upsample(Module):
-    """Resizes the spatial dims of its input with ``F.interpolate``."""
+    """Resizes the spatial dims of its input with ``F.interpolate``.
+
+    Shape:
+        - Input: ``(N, C, W_in)``, ``(N, C, H_in, W_in)`` or ``(N, C, D_in, H_in, W_in)``.
+        - Output: the same rank, each spatial dim ``size`` or ``floor(in * scale_factor)``.
+
+    Differences from PyTorch: as ``F.interpolate``, the backward of nearest (1-d, 3-d) and
+    bicubic resizes is the exact adjoint of the forward where PyTorch's backward takes a copy
+    shortcut (see ``docs/differences.md``).
+
+    Example::
+
+        >>> import ember
+        >>> ember.nn.Upsample(scale_factor=2, mode="nearest")(ember.zeros(1, 1, 2, 2)).shape
+        ember.Size([1, 1, 4, 4])
+    """
 
     def __init__(
         self,
@@ -52,14 +67,24 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
-    """Nearest-neighbour upsampling of a (N, C, H, W) input."""
+    """Nearest-neighbour upsampling of a (N, C, H, W) input.
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)``.
+        - Output: ``(N, C, H_out, W_out)``, ``size`` or ``floor(in * scale_factor)``.
+    """
 
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode="nearest")
 
 
 class UpsamplingBilinear2d(Upsample):
-    """Bilinear upsampling of a (N, C, H, W) input, with ``align_corners=True``."""
+    """Bilinear upsampling of a (N, C, H, W) input, with ``align_corners=True``.
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)``.
+        - Output: ``(N, C, H_out, W_out)``, ``size`` or ``floor(in * scale_factor)``.
+    """
 
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)

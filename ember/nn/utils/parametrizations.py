@@ -4,9 +4,8 @@ Differences from PyTorch: ``orthogonal`` is not provided (it needs matrix_exp an
 products, which ember does not have yet).
 """
 
-import numpy as np
-
 from ember import ops
+from ember._backend import array_module
 from ember._tensor import Tensor
 from ember.autograd.grad_mode import no_grad
 from ember.nn._functional.distance import normalize
@@ -78,8 +77,8 @@ class _SpectralNorm(Module):
             self.n_power_iterations = n_power_iterations
             weight_mat = self._reshape_weight_to_matrix(weight)
             h, w = weight_mat.shape
-            u = ops.empty((h,), dtype=weight.dtype).normal_(0, 1)
-            v = ops.empty((w,), dtype=weight.dtype).normal_(0, 1)
+            u = ops.empty((h,), dtype=weight.dtype, device=weight.device).normal_(0, 1)
+            v = ops.empty((w,), dtype=weight.dtype, device=weight.device).normal_(0, 1)
             self.register_buffer("_u", normalize(u, dim=0, eps=self.eps))
             self.register_buffer("_v", normalize(v, dim=0, eps=self.eps))
             self._power_method(weight_mat, 15)
@@ -95,11 +94,12 @@ class _SpectralNorm(Module):
         with no_grad():
             w = weight_mat._data
             u, v = self._u._data, self._v._data
+            norm = array_module(w).linalg.norm
             for _ in range(n_power_iterations):
                 wv = w @ v
-                u[...] = wv / max(np.linalg.norm(wv), self.eps)
+                u[...] = wv / max(float(norm(wv)), self.eps)
                 wu = w.T @ u
-                v[...] = wu / max(np.linalg.norm(wu), self.eps)
+                v[...] = wu / max(float(norm(wu)), self.eps)
             self._u._version.value += 1
             self._v._version.value += 1
 

@@ -10,7 +10,9 @@ from collections import namedtuple
 import numpy as np
 
 from ember import ops
-from ember._tensor import Tensor
+from ember._backend import array_module
+from ember._backend._arrays import to_host
+from ember._tensor import Tensor, make_tensor
 
 __all__ = [
     "PackedSequence",
@@ -52,13 +54,16 @@ class PackedSequence(
 
 
 def _invert(permutation):
-    inverse = np.empty_like(permutation._data)
-    inverse[permutation._data] = np.arange(permutation._data.size)
-    return ops.tensor(inverse)
+    p = permutation._data
+    xp = array_module(p)
+    inverse = xp.empty_like(p)
+    inverse[p] = xp.arange(p.size)
+    return make_tensor(inverse)
 
 
 def _lengths_array(lengths):
-    arr = np.asarray(lengths._data if isinstance(lengths, Tensor) else lengths, dtype=np.int64)
+    # Lengths and batch sizes are host values (CPU tensors in PyTorch): they shape the packing.
+    arr = np.asarray(to_host(lengths._data) if isinstance(lengths, Tensor) else lengths, np.int64)
     if arr.ndim != 1:
         raise ValueError(f"lengths must be a 1D tensor or list, got {arr.ndim}D")
     return arr
@@ -78,7 +83,7 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
         sorted_indices = None
     else:
         order = np.argsort(-lengths, kind="stable")
-        sorted_indices = ops.tensor(order)
+        sorted_indices = ops.tensor(order, device=input.device)
     if lengths.size and lengths.min() <= 0:
         raise RuntimeError(
             "Length of all samples has to be greater than 0, but found an element in 'lengths' "
@@ -101,13 +106,13 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
     # Row index into the (T * B) flattened input for every packed row, time-major.
     rows = np.concatenate([t * batch + order[:n] for t, n in enumerate(batch_sizes)])
     flat = input.reshape(steps * batch, *input.shape[2:])
-    data = flat[ops.tensor(rows)]
+    data = flat[ops.tensor(rows, device=input.device)]
     return PackedSequence(data, ops.tensor(batch_sizes), sorted_indices, None)
 
 
 def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
     """Inverse of ``pack_padded_sequence``: returns (padded, lengths)."""
-    data, batch_sizes = sequence.data, sequence.batch_sizes._data
+    data, batch_sizes = sequence.data, to_host(sequence.batch_sizes._data)
     batch = int(batch_sizes[0]) if batch_sizes.size else 0
     steps = batch_sizes.size
     if total_length is not None:
@@ -126,10 +131,11 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
         start += n
     lengths = (index != pad_row).sum(axis=0)
     if sequence.unsorted_indices is not None:
-        index = index[:, sequence.unsorted_indices._data]
-        lengths = lengths[sequence.unsorted_indices._data]
-    filler = ops.full((1, *data.shape[1:]), padding_value, dtype=data.dtype)
-    padded = ops.cat([data, filler])[ops.tensor(index.reshape(-1))]
+        unsorted = to_host(sequence.unsorted_indices._data)  # a small permutation
+        index = index[:, unsorted]
+        lengths = lengths[unsorted]
+    filler = ops.full((1, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)
+    padded = ops.cat([data, filler])[ops.tensor(index.reshape(-1), device=data.device)]
     padded = padded.reshape(steps, batch, *data.shape[1:])
     if batch_first:
         padded = padded.transpose(0, 1)
@@ -151,7 +157,7 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     for s in sequences:
         pad = longest - s.shape[0]
         if pad:
-            filler = ops.full((pad, *s.shape[1:]), padding_value, dtype=s.dtype)
+            filler = ops.full((pad, *s.shape[1:]), padding_value, dtype=s.dtype, device=s.device)
             s = ops.cat([s, filler] if padding_side == "right" else [filler, s])
         rows.append(s)
     out = ops.stack(rows, 0)  # (B, T, *)

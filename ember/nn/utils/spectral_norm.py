@@ -1,9 +1,8 @@
 """The hook-based spectral normalisation of ``torch.nn.utils.spectral_norm``: parameter
 ``<name>_orig``, power-iteration buffers ``<name>_u`` and ``<name>_v``."""
 
-import numpy as np
-
 from ember import ops
+from ember._backend import array_module
 from ember._tensor import make_tensor
 from ember.autograd.grad_mode import no_grad
 from ember.nn._functional.distance import normalize
@@ -21,7 +20,8 @@ __all__ = [
 
 def _normalize_into(out, x, eps):
     """``F.normalize(x, dim=0, eps=eps, out=out)`` on arrays: in place on the buffer."""
-    np.divide(x, max(float(np.linalg.norm(x)), eps), out=out)
+    xp = array_module(x)
+    xp.divide(x, max(float(xp.linalg.norm(x)), eps), out=out)
 
 
 class SpectralNorm:
@@ -80,9 +80,10 @@ class SpectralNorm:
     def _solve_v_and_rescale(self, weight_mat, u, target_sigma):
         # v with u^T W v = target_sigma, for checkpoints written before v was a buffer.
         w, u_ = weight_mat._data, u._data
-        v = np.linalg.pinv(w.T @ w) @ w.T @ u_
+        xp = array_module(w)
+        v = xp.linalg.pinv(w.T @ w) @ w.T @ u_
         v = v * (float(target_sigma) / float(u_ @ (w @ v)))
-        return make_tensor(np.ascontiguousarray(v, dtype=w.dtype))
+        return make_tensor(xp.ascontiguousarray(v, dtype=w.dtype))
 
     @staticmethod
     def apply(module, name, n_power_iterations, dim, eps):
@@ -103,8 +104,9 @@ class SpectralNorm:
             )
         with no_grad():
             h, w = fn.reshape_weight_to_matrix(weight).shape
-            u = normalize(ops.empty(h, dtype=weight.dtype).normal_(0, 1), dim=0, eps=fn.eps)
-            v = normalize(ops.empty(w, dtype=weight.dtype).normal_(0, 1), dim=0, eps=fn.eps)
+            like = {"dtype": weight.dtype, "device": weight.device}
+            u = normalize(ops.empty(h, **like).normal_(0, 1), dim=0, eps=fn.eps)
+            v = normalize(ops.empty(w, **like).normal_(0, 1), dim=0, eps=fn.eps)
         delattr(module, fn.name)
         module.register_parameter(fn.name + "_orig", weight)
         # A plain attribute until the first forward recomputes it (PyTorch's weight.data).

@@ -74,9 +74,20 @@ class DataLoader(Generic[_T_co]):
     """Iterates over a dataset in batches: a sampler picks keys, a fetcher reads the samples
     (in ``num_workers`` worker processes when > 0) and ``collate_fn`` makes the batch.
 
-    Differences from PyTorch: ``pin_memory`` is accepted and does nothing (there is no
-    accelerator to pin for); in a worker NumPy's global generator is seeded from a
-    ``SeedSequence`` of the base seed and the worker id, not PyTorch's own hash.
+    Example::
+
+        >>> import ember
+        >>> from ember.utils.data import DataLoader, TensorDataset
+        >>> data = TensorDataset(ember.arange(10.0).reshape(5, 2), ember.arange(5))
+        >>> [y.tolist() for _, y in DataLoader(data, batch_size=2)]
+        [[0, 1], [2, 3], [4]]
+
+    Differences from PyTorch: shuffled orders come from ember's generator, so a seed gives a
+    different order than PyTorch's; ``pin_memory=True`` does nothing but give PyTorch's "no
+    accelerator" warning; in a worker NumPy's global generator is seeded from
+    ``SeedSequence(base_seed, spawn_key=(worker_id,))``, not PyTorch's own hash; a dead worker's
+    error adds its exit code or signal after PyTorch's message; batches travel in POSIX shared
+    memory, pickled where that is missing.
     """
 
     __initialized = False

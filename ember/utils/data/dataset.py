@@ -218,7 +218,20 @@ def _lengths_from_fractions(fractions, n):
 
 def random_split(dataset, lengths, generator=default_generator):
     """Split ``dataset`` at random into non-overlapping subsets of the given lengths, or of the
-    given fractions of its length (floored, the remainder handed out round-robin)."""
+    given fractions of its length (floored, the remainder handed out round-robin).
+
+    Example::
+
+        >>> import ember
+        >>> from ember.utils.data import random_split
+        >>> generator = ember.Generator().manual_seed(0)
+        >>> train, val = random_split(range(10), [0.8, 0.2], generator=generator)
+        >>> len(train), len(val)
+        (8, 2)
+
+    Differences from PyTorch: the permutation comes from ember's generator, so the same seed
+    gives different subsets than PyTorch's.
+    """
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         lengths = _lengths_from_fractions(lengths, len(dataset))
     if sum(lengths) != len(dataset):

@@ -4,6 +4,9 @@
 Randomness comes from ember's generators: a sampler given no ``generator`` seeds a private
 one from the default generator at the start of each pass, so ``ember.manual_seed`` makes the
 order of every epoch reproducible.
+
+Differences from PyTorch: the orders come from ember's generator, so the same seed gives a
+different order than PyTorch's.
 """
 
 import itertools

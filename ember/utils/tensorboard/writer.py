@@ -155,6 +155,10 @@ class SummaryWriter:
     ``log_dir`` defaults to ``runs/<Mon>DD_HH-MM-SS_<host><comment>``. ``purge_step`` tells
     TensorBoard to discard events at or after that step from earlier runs in the same folder
     (resuming after a crash).
+
+    Differences from PyTorch: ``add_graph``, ``add_embedding``, ``add_figure``,
+    ``add_pr_curve``, ``add_audio``, ``add_video``, ``add_mesh`` and ``add_images`` are not
+    provided.
     """
 
     def __init__(

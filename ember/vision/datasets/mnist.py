@@ -121,7 +121,19 @@ class MNIST(VisionDataset):
         transform: Callable | None = None,
         target_transform: Callable | None = None,
     ) -> "MNIST":
-        """The 8,000 real MNIST digits embedded in ember: 7,000 train, 1,000 test, offline."""
+        """The 8,000 real MNIST digits embedded in ember: 7,000 train, 1,000 test, offline.
+
+        An ember addition (torchvision has no embedded sample).
+
+        Example::
+
+            >>> from ember.vision import transforms
+            >>> from ember.vision.datasets import MNIST
+            >>> test = MNIST.sample(train=False, transform=transforms.ToTensor())
+            >>> image, label = test[0]
+            >>> len(test), image.shape, image.dtype
+            (1000, ember.Size([1, 28, 28]), ember.float32)
+        """
         if cls is not MNIST:
             raise TypeError(f"{cls.__name__}.sample: only MNIST ships an embedded sample")
         return cls(
@@ -204,7 +216,11 @@ class MNIST(VisionDataset):
         return len(self.data)
 
     def download(self) -> None:
-        """Download and extract the files that are missing, trying each mirror in turn."""
+        """Download and extract the files that are missing, trying each mirror in turn.
+
+        Differences from PyTorch: a bad checksum or a broken connection also moves on to the
+        next mirror, and the final error lists every mirror's failure.
+        """
         if self._check_exists():
             return
         os.makedirs(self.raw_folder, exist_ok=True)

@@ -324,7 +324,16 @@ class Wide_ResNet50_2_Weights(WeightsEnum):
 @register_model(weights_enum=ResNet18_Weights)
 @handle_legacy_interface(ResNet18_Weights.IMAGENET1K_V1)
 def resnet18(*, weights=None, progress=True, **kwargs):
-    """ResNet-18 (He et al., 2015)."""
+    """ResNet-18 (He et al., 2015).
+
+    Example::
+
+        >>> import ember
+        >>> from ember.vision.models import resnet18
+        >>> model = resnet18(num_classes=10).eval()
+        >>> model(ember.randn(1, 3, 64, 64)).shape
+        ember.Size([1, 10])
+    """
     weights = ResNet18_Weights.verify(weights)
     return _resnet(BasicBlock, [2, 2, 2, 2], weights, progress, **kwargs)
 

@@ -17,7 +17,18 @@ def _listing(name, transforms, first=None):
 
 
 class Compose:
-    """Apply ``transforms`` in order."""
+    """Apply ``transforms`` in order.
+
+    Example::
+
+        >>> from PIL import Image
+        >>> from ember.vision import transforms
+        >>> pipeline = transforms.Compose(
+        ...     [transforms.Resize(16), transforms.CenterCrop(16), transforms.ToTensor()]
+        ... )
+        >>> pipeline(Image.new("RGB", (40, 20))).shape
+        ember.Size([3, 16, 16])
+    """
 
     def __init__(self, transforms):
         self.transforms = transforms
