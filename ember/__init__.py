@@ -326,7 +326,7 @@ from ember.ops.unary_math import (
 from ember.serialization import load, save
 
 # isort: split
-# ---- coverage gaps (dir(torch.Tensor) audit) ----
+# ---- runtime settings, queries, special math, statistics, sets ----
 from ember._runtime import (
     are_deterministic_algorithms_enabled,
     compile,

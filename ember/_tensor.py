@@ -42,6 +42,7 @@ class Size(tuple):
         return f"ember.Size({list(self)})"
 
     def numel(self):
+        """The number of elements of a tensor of this shape (the product of the sizes)."""
         n = 1
         for s in self:
             n *= s
@@ -194,15 +195,20 @@ class Tensor:
 
     @property
     def shape(self):
+        """The size of every dim, as an ``ember.Size`` (the same as ``size()``)."""
         return Size(self._data.shape)
 
     def size(self, dim=None):
+        """The shape as an ``ember.Size``, or the size of dim ``dim`` (negative dims count from
+        the end).
+        """
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[self._wrap_dim(dim)]
 
     @property
     def dtype(self):
+        """The element type, an ``ember.dtype`` such as ``ember.float32``."""
         return _dtype._FROM_NP[self._data.dtype]
 
     @property
@@ -213,51 +219,68 @@ class Tensor:
 
     @property
     def is_cuda(self):
+        """Whether the tensor is on a CUDA device."""
         return type(self._data) is not np.ndarray and self.device.type == "cuda"
 
     @property
     def is_cpu(self):
+        """Whether the tensor is in host memory."""
         return type(self._data) is np.ndarray or self.device.type == "cpu"
 
     @property
     def ndim(self):
+        """The number of dims, as ``dim()``."""
         return self._data.ndim
 
     def dim(self):
+        """The number of dims (``ndim``)."""
         return self._data.ndim
 
     ndimension = dim
 
     def numel(self):
+        """The number of elements, the product of the shape; ``nelement`` is the same method."""
         return self._data.size
 
     nelement = numel
 
     def element_size(self):
+        """The size of one element in bytes."""
         return self._data.itemsize
 
     @property
     def itemsize(self):
+        """The size of one element in bytes, as ``element_size()``."""
         return self._data.itemsize
 
     @property
     def nbytes(self):
+        """The bytes the elements take: ``numel() * element_size()``."""
         return self._data.nbytes
 
     def is_floating_point(self):
-        return self._data.dtype.kind == "f" or self._data.dtype == _dtype.bfloat16.np
+        """Whether the dtype is a floating type (float16, bfloat16, float32 or float64)."""
+        return _dtype.is_floating_np(self._data.dtype)
 
     def is_complex(self):
+        """False: ember has no complex dtypes."""
         return False
 
     def is_signed(self):
+        """Whether the dtype holds negative numbers (all but bool and uint8)."""
         return self.dtype.is_signed
 
     def stride(self, dim=None):
+        """The step, in elements, between neighbours along each dim (a tuple), or along ``dim``."""
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[self._wrap_dim(dim)]
 
     def is_contiguous(self, memory_format=None):
+        """Whether the elements lie in row-major order without gaps.
+
+        Differences from PyTorch: ``memory_format`` is accepted and ignored (ember tensors have
+        no channels-last layout).
+        """
         return self._data.flags.c_contiguous
 
     def data_ptr(self):
@@ -296,6 +319,7 @@ class Tensor:
 
     @property
     def requires_grad(self):
+        """Whether autograd records the ops on this tensor; settable on leaf tensors."""
         return self._requires_grad
 
     @requires_grad.setter
@@ -347,14 +371,17 @@ class Tensor:
 
     @property
     def grad_fn(self):
+        """The backward node of the op that made this tensor; None for a leaf."""
         return self._grad_fn
 
     @property
     def is_leaf(self):
+        """True for a tensor without ``grad_fn``: made by the user, or with recording off."""
         return self._grad_fn is None
 
     @property
     def output_nr(self):
+        """Which output of its ``grad_fn`` this tensor is (0 for single-output ops)."""
         return self._output_nr
 
     @property
@@ -371,6 +398,7 @@ class Tensor:
 
     @property
     def retains_grad(self):
+        """Whether ``retain_grad()`` was called on this non-leaf tensor."""
         fn = self._grad_fn
         refs = fn.__dict__.get("_retain_grad", {}) if fn is not None else {}
         ref = refs.get(self._output_nr)
@@ -427,6 +455,9 @@ class Tensor:
         return t
 
     def detach_(self):
+        """Detach in place: drop ``grad_fn`` and ``requires_grad``, making this tensor a leaf.
+        A view made by a recorded op cannot be detached in place (RuntimeError).
+        """
         if self._base is not None and self._grad_fn is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self._grad_fn = None
@@ -447,6 +478,7 @@ class Tensor:
     # ---- conversion -----------------------------------------------------------------------
 
     def item(self):
+        """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
@@ -454,6 +486,7 @@ class Tensor:
         return self._data.reshape(()).item()
 
     def tolist(self):
+        """The elements as nested Python lists of Python numbers (a number for a 0-d tensor)."""
         return self._data.tolist()
 
     def numpy(self, *, force=False):
@@ -551,36 +584,47 @@ class Tensor:
         return self.to(_dtype.as_dtype(dtype))
 
     def type_as(self, other):
+        """This tensor cast to ``other``'s dtype."""
         return self.to(other.dtype)
 
     def float(self):
+        """``self.to(ember.float32)``."""
         return self.to(_dtype.float32)
 
     def double(self):
+        """``self.to(ember.float64)``."""
         return self.to(_dtype.float64)
 
     def half(self):
+        """``self.to(ember.float16)``."""
         return self.to(_dtype.float16)
 
     def bfloat16(self):
+        """``self.to(ember.bfloat16)``."""
         return self.to(_dtype.bfloat16)
 
     def long(self):
+        """``self.to(ember.int64)``."""
         return self.to(_dtype.int64)
 
     def int(self):
+        """``self.to(ember.int32)``."""
         return self.to(_dtype.int32)
 
     def short(self):
+        """``self.to(ember.int16)``."""
         return self.to(_dtype.int16)
 
     def char(self):
+        """``self.to(ember.int8)``."""
         return self.to(_dtype.int8)
 
     def byte(self):
+        """``self.to(ember.uint8)``."""
         return self.to(_dtype.uint8)
 
     def bool(self):
+        """``self.to(ember.bool)``."""
         return self.to(_dtype.bool)
 
     def cpu(self, memory_format=None):
@@ -596,6 +640,9 @@ class Tensor:
         return self.to(device)
 
     def contiguous(self, memory_format=None):
+        """This tensor if it is contiguous, else a contiguous copy (``memory_format`` is
+        ignored).
+        """
         return self if self._data.flags.c_contiguous else _ops.clone(self)
 
     # ---- Python protocols -----------------------------------------------------------------
@@ -684,9 +731,8 @@ class Tensor:
         return new
 
     # ---- operators (reach the ops through the bound module) -------------------------------
-
-    def __add__(self, other):
-        return _ops.add(self, other)
+    # __add__, __sub__, __mul__, __truediv__ and __neg__ are installed by ember.ops._install,
+    # which binds the ops themselves to save a call per arithmetic op.
 
     def __radd__(self, other):
         if isinstance(other, np.ndarray):
@@ -698,9 +744,6 @@ class Tensor:
             return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.add_(self, other)
 
-    def __sub__(self, other):
-        return _ops.sub(self, other)
-
     def __rsub__(self, other):
         if isinstance(other, np.ndarray):
             return NotImplemented  # PyTorch's TypeError (Note [NumPy operands])
@@ -711,9 +754,6 @@ class Tensor:
             return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.sub_(self, other)
 
-    def __mul__(self, other):
-        return _ops.mul(self, other)
-
     def __rmul__(self, other):
         if isinstance(other, np.ndarray):
             return NotImplemented  # PyTorch's TypeError (Note [NumPy operands])
@@ -723,9 +763,6 @@ class Tensor:
         if isinstance(other, np.ndarray):
             return NotImplemented  # ``t = t op array``, as PyTorch
         return _ops.mul_(self, other)
-
-    def __truediv__(self, other):
-        return _ops.div(self, other)
 
     def __rtruediv__(self, other):
         if isinstance(other, np.ndarray):
@@ -786,9 +823,6 @@ class Tensor:
         if isinstance(other, np.ndarray):
             return NotImplemented  # PyTorch's TypeError (Note [NumPy operands])
         return _ops.matmul(other, self)
-
-    def __neg__(self):
-        return _ops.neg(self)
 
     def __pos__(self):
         return self
@@ -884,10 +918,16 @@ class Tensor:
 
     @property
     def T(self):
+        """The dims in reverse order (a matrix's transpose). ``H`` is the same property: with no
+        complex dtypes the conjugate transpose is the transpose.
+        """
         return _ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
     def mT(self):
+        """The last two dims swapped (each matrix of a batch transposed); ``mH`` is the same
+        property, as ember has no complex dtypes.
+        """
         if self._data.ndim < 2:
             raise RuntimeError(
                 "tensor.mT is only supported on matrices or batches of matrices. Got "
@@ -900,10 +940,12 @@ class Tensor:
 
     @property
     def real(self):
+        """The tensor itself: ember tensors are real."""
         return self
 
     @property
     def is_nested(self):
+        """False: ember has no nested tensors."""
         return False
 
 

@@ -11,6 +11,9 @@ import ember
 
 torch = pytest.importorskip("torch")
 
+# PyTorch's own operators with NumPy arrays go through its old-style ``__array_wrap__``.
+pytestmark = pytest.mark.filterwarnings("ignore:__array_wrap__ must accept:DeprecationWarning")
+
 BINARY = {
     "add": operator.add,
     "sub": operator.sub,

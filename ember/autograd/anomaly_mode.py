@@ -3,6 +3,8 @@
 The switch is process-wide, as PyTorch's (see Note [thread-local grad mode]).
 """
 
+import warnings
+
 from ember.autograd.grad_mode import GRAD, _set_anomaly
 
 __all__ = [
@@ -29,6 +31,11 @@ class detect_anomaly:
 
     def __init__(self, check_nan=True):
         self.check_nan = check_nan
+        warnings.warn(
+            "Anomaly Detection has been enabled. This mode will increase the runtime and should "
+            "only be enabled for debugging.",
+            stacklevel=2,
+        )
 
     def __enter__(self):
         self.prev = GRAD.anomaly, GRAD.anomaly_check_nan

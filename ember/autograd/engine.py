@@ -15,7 +15,7 @@ import numpy as np
 from ember import _backend
 from ember._backend import array_module, sum_to, to_host
 from ember._backend._fp import QUIET, quiet, restore
-from ember._dtype import from_numpy_dtype
+from ember._dtype import from_numpy_dtype, is_floating_np
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import AccumulateGrad, grad_accumulator
 from ember.autograd.grad_mode import GRAD
@@ -248,7 +248,7 @@ def _prune(order, targets):
 
 def _check_anomaly(node, results):
     for i, g in enumerate(results):
-        if isinstance(g, Tensor) and g._data.dtype.kind == "f" and bool(g.isnan().any()):
+        if isinstance(g, Tensor) and is_floating_np(g._data.dtype) and bool(g.isnan().any()):
             trace = node.anomaly_trace
             if trace:
                 print(

@@ -58,6 +58,7 @@ class Node:
     anomaly_trace = None
 
     def name(self):
+        """The node's name as PyTorch prints it: ``<Op>Backward0``."""
         return f"{type(self).__name__}Backward0"
 
     def __repr__(self):
@@ -100,6 +101,11 @@ class Node:
 
     @property
     def next_functions(self):
+        """``(node, output_nr)`` per input: the graph's edges toward the inputs, ``(None, 0)``
+        where an input needs no gradient.
+
+        Differences from PyTorch: computed on each access from the node's edge list.
+        """
         return tuple(self._edges)
 
     def _save(self, tensors):
@@ -113,6 +119,9 @@ class Node:
 
     @property
     def saved_tensors(self):
+        """The tensors saved for backward; RuntimeError if an earlier backward freed the graph
+        (without ``retain_graph=True``) or a saved tensor was modified in place since.
+        """
         saved = self._saved
         if saved is None:
             raise RuntimeError(_FREED)
@@ -496,8 +505,8 @@ def _weak_scalar(target, x):
 # a 0-d array counts as an array), and PyTorch wraps it as a tensor; a tensor that requires grad
 # cannot be read by NumPy and raises. ember does the same at the one place where operands are
 # promoted: for a binary op whose inputs are (Tensor, ndarray), both are cast to NumPy's result
-# dtype and the op runs on them. An array anywhere else (``ember.add(array, t)``, ``exp(array)``
-# of a promoting op) raises PyTorch's TypeError for an argument that must be a Tensor.
+# dtype and the op runs on them. An array anywhere else in a promoting op
+# (``ember.add(array, t)``) raises PyTorch's TypeError for an argument that must be a Tensor.
 # Differences from PyTorch: ``ember.add(t, array)`` (the function, not only the operator)
 # accepts the array as the operator does.
 
@@ -557,19 +566,31 @@ class Function(Node, FunctionCtx):
 
     @staticmethod
     def forward(*args, **kwargs):
+        """Compute the outputs: override as a staticmethod ``forward(ctx, *args, **kwargs)``, or
+        ``forward(*args, **kwargs)`` together with ``setup_context``.
+        """
         raise NotImplementedError("You must implement the forward function for custom Function.")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
+        """Given one gradient per output, return one per input of ``forward`` (None where an
+        input needs none); override as a staticmethod. ``vjp`` is the same method.
+        """
         raise NotImplementedError("You must implement the backward function for custom Function.")
 
     @staticmethod
     def setup_context(ctx, inputs, output):
+        """Save on ``ctx`` what backward needs, for a ``forward`` that does not take ``ctx``;
+        override as a staticmethod.
+        """
         raise NotImplementedError("setup_context is not implemented.")
 
     vjp = backward
 
     def save_for_backward(self, *tensors):
+        """Keep tensors for backward, read back as ``ctx.saved_tensors`` (checked for in-place
+        changes in between).
+        """
         for t in tensors:
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(
@@ -579,16 +600,24 @@ class Function(Node, FunctionCtx):
         self._save(tensors)
 
     def mark_dirty(self, *tensors):
+        """Declare the inputs that ``forward`` modified in place (and returns as outputs)."""
         self._dirty = tensors
 
     def mark_non_differentiable(self, *tensors):
+        """Declare outputs that get no gradient: they do not require grad."""
         self._non_differentiable = tensors
 
     def set_materialize_grads(self, value):
+        """Whether missing output gradients reach ``backward`` as zeros (True, the default) or as
+        None.
+        """
         self._materialize = bool(value)
 
     @classmethod
     def apply(cls, *args, **kwargs):
+        """Run ``forward`` and, when grad mode is on and an input requires grad, record the call in
+        the graph; returns forward's outputs.
+        """
         ctx = object.__new__(cls)
         record = GRAD.enabled and _any_requires_grad(args)
         if record:
@@ -650,6 +679,7 @@ class Function(Node, FunctionCtx):
         return result[:n]
 
     def name(self):
+        """``<Function>Backward``, as PyTorch names the nodes of custom functions."""
         return f"{type(self).__name__}Backward"
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ember._dtype import is_floating_np
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.engine import grad as autograd_grad
 
@@ -39,7 +40,7 @@ def _numerical_jacobian(fn, inputs, target, eps):
 
 
 def _outs(out):
-    return [o for o in _as_tuple(out) if isinstance(o, Tensor) and o._data.dtype.kind == "f"]
+    return [o for o in _as_tuple(out) if isinstance(o, Tensor) and is_floating_np(o._data.dtype)]
 
 
 def _analytical_jacobian(outputs, target, n_out):

@@ -2,7 +2,7 @@
 
 from ember.nn import functional, init, utils
 
-# ---- module, containers, linear, activation, loss, dropout, sparse, flatten (nn-A) ----
+# ---- module, containers, linear, activation, loss, dropout, sparse, flatten ----
 from ember.nn.modules import (
     CELU,
     ELU,
@@ -78,7 +78,7 @@ from ember.nn.modules import (
 from ember.nn.parameter import Buffer, Parameter, UninitializedParameter
 
 # isort: split
-# ---- conv, pooling, normalization, padding, upsampling, pixelshuffle, fold (nn-B) ----
+# ---- conv, pooling, normalization, padding, upsampling, pixelshuffle, fold ----
 from ember.nn.modules import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -140,7 +140,7 @@ from ember.nn.modules import (
 )
 
 # isort: split
-# ---- rnn, transformer (nn-C) ----
+# ---- rnn, transformer ----
 from ember.nn.modules import (
     GRU,
     LSTM,

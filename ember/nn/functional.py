@@ -4,7 +4,7 @@ The implementations live in ember/ops (the primitives) and ember/nn/_functional 
 this module only re-exports them under PyTorch's names.
 """
 
-# ---- activations, losses, dropout, embedding, linear (nn-A) ----
+# ---- activations, losses, dropout, embedding, linear ----
 from ember.nn._functional.activation import (
     celu,
     celu_,
@@ -76,7 +76,7 @@ from ember.nn._functional.loss import (
 from ember.nn._functional.margin import multi_margin_loss, multilabel_margin_loss
 
 # isort: split
-# ---- conv, pooling, normalization, padding, interpolate, fold (nn-B) ----
+# ---- conv, pooling, normalization, padding, interpolate, fold ----
 from ember.nn._functional.batchnorm import batch_norm, instance_norm
 from ember.nn._functional.fold import fold, unfold
 from ember.nn._functional.normalization import (
@@ -136,7 +136,7 @@ from ember.ops.pooling import (
 )
 
 # isort: split
-# ---- attention (nn-C) ----
+# ---- attention ----
 from ember.nn._functional.attention import (
     multi_head_attention_forward,
     scaled_dot_product_attention,

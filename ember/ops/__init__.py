@@ -31,7 +31,7 @@ from ember.ops import (
 from ember.linalg import _toplevel as linalg_toplevel  # torch.det, torch.svd... and methods
 
 # isort: split
-# Coverage gaps found by auditing dir(torch.Tensor) (extra families).
+# Special math, queries, slicing, statistics, sets and structured constructors.
 from ember.ops import (
     bessel,
     flat_index,
@@ -58,7 +58,7 @@ FAMILIES += (unary_math, rounding, comparison, logical, clamping)
 FAMILIES += (linalg_toplevel,)
 FAMILIES += (joining, rearrange, indexing, scatter)
 
-# Coverage gaps found by auditing dir(torch.Tensor) (extra families).
+# Special math, queries, slicing, statistics, sets and structured constructors.
 FAMILIES += (tensor_queries, special_math, slicing, view_inplace)
 FAMILIES += (vector_ops, matrix_extra, statistics, set_ops, structured)
 FAMILIES += (gamma_functions, strided, tensor_new)

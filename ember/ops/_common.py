@@ -59,14 +59,13 @@ def float_input(x):
     tensor never requires grad, so the conversion needs no graph)."""
     if not isinstance(x, Tensor):
         x = as_tensor_arg(x)
-    kind = x._data.dtype.kind
-    if kind == "f" or x._data.dtype == _dtype.bfloat16.np:
+    if _dtype.is_floating_np(x._data.dtype):
         return x
     return make_tensor(x._data.astype(_dtype.get_default_dtype().np))
 
 
 def is_floating(x):
-    return x._data.dtype.kind == "f" or x._data.dtype == _dtype.bfloat16.np
+    return _dtype.is_floating_np(x._data.dtype)
 
 
 def check_not_bool(x, name):

@@ -1,6 +1,6 @@
 """Argument checks and geometry for pooling, with PyTorch's error messages."""
 
-from ember._dtype import SCALAR_NAMES
+from ember._dtype import SCALAR_NAMES, is_floating_np
 from ember.ops._windows import Geometry, out_size, tuple_arg
 
 __all__ = ["check_input", "check_dtype", "pool_tuple", "pool_geometry", "unpool_size"]
@@ -8,8 +8,8 @@ __all__ = ["check_input", "check_dtype", "pool_tuple", "pool_geometry", "unpool_
 
 def check_dtype(input, kernel, floating_only):
     """PyTorch's NotImplementedError for a dtype the pooling kernel ``kernel`` lacks."""
-    kind = input._data.dtype.kind
-    if kind == "b" or (floating_only and kind != "f"):
+    np_dtype = input._data.dtype
+    if np_dtype.kind == "b" or (floating_only and not is_floating_np(np_dtype)):
         name = SCALAR_NAMES[input.dtype]
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'")
 

@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 
 from ember._backend import array_module
+from ember._dtype import is_floating_np
 from ember._tensor import make_tensor
 from ember.autograd.function import Op
 from ember.ops._planes import scatter_planes
@@ -41,7 +42,7 @@ TENSOR_METHODS = ()
 
 
 def _lowest(dtype):
-    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+    return -np.inf if is_floating_np(dtype) else np.iinfo(dtype).min
 
 
 class _MaxByCandidates(Op):
@@ -107,7 +108,7 @@ def _running_max(column, k, xp):
         xp.subtract(j, arg, out=step)
         xp.multiply(step, mask, out=step)
         arg += step
-    if best.dtype.kind == "f" and xp.isnan(best).any():
+    if is_floating_np(best.dtype) and xp.isnan(best).any():
         for j in range(k):
             v = column(j)
             nan = xp.isnan(v)
@@ -373,18 +374,30 @@ def _max_unpool(nsp, name, input, indices, kernel_size, stride, padding, output_
 
 
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """The partial inverse of max_pool1d: values placed at their indices, zeros elsewhere."""
+    """The partial inverse of max_pool1d: values placed at their indices, zeros elsewhere.
+
+    Differences from PyTorch: with several indices outside the output, the error names the first
+    in memory order.
+    """
     args = (kernel_size, stride, padding, output_size)
     return _max_unpool(1, "max_unpool1d", input, indices, *args)
 
 
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """The partial inverse of max_pool2d: values placed at their indices, zeros elsewhere."""
+    """The partial inverse of max_pool2d: values placed at their indices, zeros elsewhere.
+
+    Differences from PyTorch: with several indices outside the output, the error names the first
+    in memory order.
+    """
     args = (kernel_size, stride, padding, output_size)
     return _max_unpool(2, "max_unpool2d", input, indices, *args)
 
 
 def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """The partial inverse of max_pool3d: values placed at their indices, zeros elsewhere."""
+    """The partial inverse of max_pool3d: values placed at their indices, zeros elsewhere.
+
+    Differences from PyTorch: with several indices outside the output, the error names the first
+    in memory order.
+    """
     args = (kernel_size, stride, padding, output_size)
     return _max_unpool(3, "max_unpool3d", input, indices, *args)

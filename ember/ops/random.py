@@ -39,7 +39,7 @@ from ember import _dtype
 from ember._backend import array_module
 from ember._backend._arrays import to_host, to_module
 from ember._device import as_device
-from ember._dtype import SCALAR_NAMES
+from ember._dtype import SCALAR_NAMES, is_floating_np
 from ember._tensor import Tensor, make_tensor
 from ember.autograd.function import Op
 from ember.autograd.grad_mode import GRAD
@@ -248,7 +248,7 @@ def _fills_in_place(self):
     a = self._data
     return (
         type(a) is np.ndarray
-        and a.dtype.kind == "f"
+        and is_floating_np(a.dtype)
         and a.dtype.itemsize >= 4
         and a.flags.c_contiguous
         and a.flags.writeable

@@ -45,7 +45,11 @@ def _take(index, dim, positions):
 
 
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
-    """``(values, indices)`` sorted along ``dim``; always stable in ember."""
+    """``(values, indices)`` sorted along ``dim``; always stable in ember.
+
+    Differences from PyTorch: without ``stable=True`` PyTorch may order equal elements either
+    way; ember always keeps them in their original order.
+    """
     d = wrap_dim(dim, input._data.ndim)
     index = _argsort(input._data, d, descending)
     return values_indices(input, index, d, True, "sort", out)

@@ -106,7 +106,11 @@ class StorageMove(Op):
 
 def as_strided(input, size, stride, storage_offset=None):
     """A view of ``input``'s storage with the given ``size``, ``stride`` (in elements) and
-    ``storage_offset`` (default: the input's own)."""
+    ``storage_offset`` (default: the input's own).
+
+    Differences from PyTorch: on a view, the gradient flows to that view's own elements only; an
+    in-place write through the result to storage outside them sends no gradient to the base.
+    """
     size = tuple(int(s) for s in size)
     stride = tuple(int(s) for s in stride)
     if len(size) != len(stride):

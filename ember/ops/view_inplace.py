@@ -55,7 +55,11 @@ swapdims_ = _metadata_inplace(swapdims)
 
 def resize_(self, *sizes, memory_format=None):
     """Give ``self`` the shape ``sizes``, contiguous over its storage from its storage offset;
-    the storage grows (new elements uninitialised) when it is too small, as in PyTorch."""
+    the storage grows (new elements uninitialised) when it is too small, as in PyTorch.
+
+    Differences from PyTorch: growing moves this tensor to new memory; other tensors sharing the
+    old storage keep it (PyTorch resizes the shared storage itself).
+    """
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = tuple(sizes[0])
     sizes = tuple(int(s) for s in sizes)

@@ -120,7 +120,12 @@ def _run_hooked(optimizer, step, args, kwargs):
 
 
 class Optimizer:
-    """Base class for all optimizers, as ``torch.optim.Optimizer``."""
+    """Base class for all optimizers, as ``torch.optim.Optimizer``.
+
+    Differences from PyTorch: ``differentiable=True`` raises NotImplementedError (parameters are
+    updated in place, outside autograd); ``foreach``, ``fused`` and ``capturable`` are stored in
+    the param groups for state_dict compatibility and change nothing.
+    """
 
     # Per-parameter state entries that hold a 0-d ``step`` tensor (Adam family and others).
     _tensor_step = False
@@ -377,7 +382,11 @@ class Optimizer:
         return state_dict
 
     def load_state_dict(self, state_dict):
-        """Load a state from ``state_dict()`` (of this optimizer class, ember's or PyTorch's)."""
+        """Load a state from ``state_dict()`` (of this optimizer class, ember's or PyTorch's).
+
+        Differences from PyTorch: the loaded state tensors are copied, never aliased, so one
+        state_dict loaded into two optimizers gives each its own buffers.
+        """
         state_dict = state_dict.copy()
         for hook in self._optimizer_load_state_dict_pre_hooks.values():
             result = hook(self, state_dict)

@@ -199,3 +199,19 @@ def test_conv_top_level_names_match_torch():
     check_against_torch(lambda T, x, w: T.conv1d(x, w, padding=1), Sample((x, w)))
     w_t = RNG.standard_normal((2, 3, 3))
     check_against_torch(lambda T, x, w: T.conv_transpose1d(x, w, stride=2), Sample((x, w_t)))
+
+
+def test_conv_backward_twice_with_retain_graph_matches_torch():
+    # The forward's columns are released by the first backward; the second makes them again.
+    x = RNG.standard_normal((2, 3, 6, 6))
+    w = RNG.standard_normal((4, 3, 3, 3))
+    b = RNG.standard_normal(4)
+    grads = []
+    for T in (ember, torch):
+        xt, wt, bt = (T.tensor(a, requires_grad=True) for a in (x, w, b))
+        out = (T.nn.functional.conv2d(xt, wt, bt, stride=2, padding=1) ** 2).sum()
+        out.backward(retain_graph=True)
+        out.backward()
+        grads.append([t.grad.numpy() for t in (xt, wt, bt)])
+    for ours, theirs in zip(*grads):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-7, atol=1e-9)

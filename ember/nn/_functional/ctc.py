@@ -39,7 +39,11 @@ def ctc_loss(
     reduction="mean",
     zero_infinity=False,
 ):
-    """Connectionist temporal classification loss of ``log_probs`` (T, N, C) or (T, C)."""
+    """Connectionist temporal classification loss of ``log_probs`` (T, N, C) or (T, C).
+
+    Differences from PyTorch: differentiable once; differentiating the gradient again raises
+    RuntimeError.
+    """
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     unbatched = log_probs.ndim == 2

@@ -61,7 +61,11 @@ def embedding(
     scale_grad_by_freq=False,
     sparse=False,
 ):
-    """Look up rows of ``weight`` at the integer indices ``input``."""
+    """Look up rows of ``weight`` at the integer indices ``input``.
+
+    Differences from PyTorch: ``sparse=True`` raises NotImplementedError (ember has no sparse
+    tensors).
+    """
     if sparse:
         raise NotImplementedError("ember has no sparse tensors: use sparse=False")
     _check_indices(input, "embedding")
@@ -117,7 +121,11 @@ def embedding_bag(
     include_last_offset=False,
     padding_idx=None,
 ):
-    """Sums, means or maxima of bags of embeddings."""
+    """Sums, means or maxima of bags of embeddings.
+
+    Differences from PyTorch: ember has no sparse tensors; with ``sparse=True`` the weight
+    gradient is dense.
+    """
     if mode not in ("sum", "mean", "max"):
         raise ValueError(f"mode has to be one of sum, mean or max, but got {mode}")
     if per_sample_weights is not None:

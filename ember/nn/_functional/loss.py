@@ -155,9 +155,7 @@ def _check_target_dtype(target):
 
 
 def _torch_name(d):
-    return {"int32": "Int", "int16": "Short", "int8": "Char", "bool": "Bool"}.get(
-        d.name, d.name.capitalize()
-    )
+    return _dtype.SCALAR_NAMES[d]
 
 
 def _as_nck(input, target, weight):
@@ -233,8 +231,10 @@ def cross_entropy(
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if tuple(input.shape) == tuple(target.shape) and target.is_floating_point():
         return _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_smoothing)
-    if target.is_floating_point():
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    # Class indices must be Long or Byte; PyTorch checks the target's rank and batch size first.
+    if target.is_floating_point() and target.dim() == input.dim() - 1:
+        if input.dim() < 2 or target.shape[0] == input.shape[0]:
+            _check_target_dtype(target)
     if label_smoothing > 0:
         return _cross_entropy_smoothed(
             input, target, weight, ignore_index, reduction, label_smoothing
@@ -340,7 +340,11 @@ def binary_cross_entropy_with_logits(
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
-    """Kullback-Leibler divergence of ``target`` from the log-probabilities ``input``."""
+    """Kullback-Leibler divergence of ``target`` from the log-probabilities ``input``.
+
+    Differences from PyTorch: where ``target`` is 0 the gradient with respect to ``target`` is
+    finite (PyTorch's is NaN); values and the gradient with respect to ``input`` agree.
+    """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
     elif reduction == "mean":

@@ -75,7 +75,12 @@ def _check_non_constant(input, mode, k, pairs):
 
 
 def pad(input, pad, mode="constant", value=None):
-    """Pad ``input``; ``pad`` lists (before, after) amounts starting from the last dim."""
+    """Pad ``input``; ``pad`` lists (before, after) amounts starting from the last dim.
+
+    Differences from PyTorch: circular padding raises "Padding value causes wrapping around more
+    than once." where a negative pad crops a dim to nothing while the other side pads it
+    (PyTorch reads uninitialised memory there).
+    """
     if mode not in _MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if mode != "constant" and value is not None and value != 0:

@@ -1,6 +1,6 @@
 """Layer classes, one module per family. Each block re-exports one family's classes."""
 
-# ---- module, containers, linear, activation, loss, dropout, sparse, flatten (nn-A) ----
+# ---- module, containers, linear, activation, loss, dropout, sparse, flatten ----
 from ember.nn.modules.activation import (
     CELU,
     ELU,
@@ -75,7 +75,7 @@ from ember.nn.modules.module import Module
 from ember.nn.modules.sparse import Embedding, EmbeddingBag
 
 # isort: split
-# ---- conv, pooling, normalization, padding, upsampling, pixelshuffle, fold (nn-B) ----
+# ---- conv, pooling, normalization, padding, upsampling, pixelshuffle, fold ----
 from ember.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
 from ember.nn.modules.channelshuffle import ChannelShuffle
 from ember.nn.modules.conv import (
@@ -130,7 +130,7 @@ from ember.nn.modules.pooling import (
 from ember.nn.modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 # isort: split
-# ---- rnn, transformer (nn-C) ----
+# ---- rnn, transformer ----
 from ember.nn.modules.activation import MultiheadAttention
 from ember.nn.modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from ember.nn.modules.transformer import (

@@ -1,6 +1,6 @@
 """``ember.nn.utils``: gradient clipping, parameter vectors, rnn packing."""
 
-# ---- clip_grad, convert_parameters, parametrize (nn-A) ----
+# ---- clip_grad, convert_parameters, parametrize ----
 from ember.nn.utils import parametrizations, parametrize
 from ember.nn.utils.clip_grad import (
     clip_grad_norm_,
@@ -13,7 +13,7 @@ from ember.nn.utils.spectral_norm import remove_spectral_norm, spectral_norm
 from ember.nn.utils.weight_norm import remove_weight_norm, weight_norm
 
 # isort: split
-# ---- rnn (nn-C) ----
+# ---- rnn ----
 from ember.nn.utils import rnn
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -36,20 +36,25 @@ class PackedSequence(
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     def to(self, *args, **kwargs):
+        """The sequence with ``data`` moved or cast by ``Tensor.to``; itself if nothing changes."""
         data = self.data.to(*args, **kwargs)
         return self if data is self.data else self._replace(data=data)
 
     def float(self):
+        """The sequence with ``data`` cast to float32."""
         return self._replace(data=self.data.float())
 
     def double(self):
+        """The sequence with ``data`` cast to float64."""
         return self._replace(data=self.data.double())
 
     @property
     def is_cuda(self):
+        """False: the packed data is taken to be in host memory."""
         return False
 
     def is_pinned(self):
+        """False: ember has no page-locked memory."""
         return False
 
 

@@ -12,7 +12,7 @@ FAMILY_MODULES += ("indexing",)
 FAMILY_MODULES += ("nn_conv",)
 FAMILY_MODULES += ("nn_norm",)
 FAMILY_MODULES += ("nn_recurrent",)
-FAMILY_MODULES += ("extra", "extra_shape", "extra_stats")
+FAMILY_MODULES += ("special_math", "slicing_and_views", "statistics")
 
 
 def all_ops():

@@ -1,5 +1,5 @@
-"""Registry entries for the shape and indexing ops added from the dir(torch.Tensor) coverage
-audit: select, split_with_sizes, hsplit/vsplit/dsplit, unfold, adjoint, the in-place metadata
+"""Registry entries for the slicing, view and scatter ops:
+select, split_with_sizes, hsplit/vsplit/dsplit, unfold, adjoint, the in-place metadata
 ops (slicing, view_inplace), block_diag, cartesian_prod (structured), as_strided (strided),
 the view scatters, narrow_copy, diagflat, unsafe splits (view_scatter), put, nonzero_static
 (flat_index)."""

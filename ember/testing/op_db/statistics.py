@@ -1,5 +1,5 @@
-"""Registry entries for the reductions and statistics added from the dir(torch.Tensor)
-coverage audit: diff, cross, dist, cdist, renorm (vector_ops), trace, matrix_power,
+"""Registry entries for vector and matrix reductions and statistics:
+diff, cross, dist, cdist, renorm (vector_ops), trace, matrix_power,
 fill_diagonal_ (matrix_extra), quantile, nanquantile, cov, corrcoef, histc, histogram,
 bincount (statistics), unique, unique_consecutive, searchsorted, bucketize (set_ops)."""
 
@@ -7,8 +7,8 @@ import warnings
 
 import numpy as np
 
-from ember.testing.op_db.extra import NO_GRAD
 from ember.testing.op_db.opinfo import OpInfo, positive, rand
+from ember.testing.op_db.special_math import NO_GRAD
 from ember.testing.oracle import NonContiguous, Sample
 
 __all__ = ["OPS"]

@@ -1,8 +1,8 @@
-"""Registry entries for the elementwise ops added from the dir(torch.Tensor) coverage audit:
+"""Registry entries for the elementwise special-math ops:
 inverse hyperbolic functions, hypot, logaddexp, logit, xlogy, the sign helpers, angle
 conversions, sinc, positive, angle (special_math); lgamma, digamma, polygamma, mvlgamma
 (gamma_functions); ldexp, frexp, nextafter (float_bits); gcd, lcm (integer_math). Shapes and
-indexing are in extra_shape.py, reductions and statistics in extra_stats.py."""
+indexing are in slicing_and_views.py, reductions and statistics in statistics.py."""
 
 from functools import partial
 
